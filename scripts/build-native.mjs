@@ -1,0 +1,13 @@
+// Builds the static helpers that run inside sandboxes (see native/*.c).
+// Static, so they run on any root filesystem the sandbox uses.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+
+mkdirSync('dist/native', { recursive: true });
+const result = spawnSync('cc', ['-O2', '-static', '-Wall', '-Wextra', '-o', 'dist/native/airlock-pty', 'native/airlock-pty.c'], {
+  stdio: 'inherit',
+});
+if (result.error || result.status !== 0) {
+  console.error('build-native: cannot compile native/airlock-pty.c; install a C compiler and static libc (apt-get install gcc libc6-dev)');
+  process.exit(1);
+}

@@ -1,0 +1,32 @@
+// Builds dist/: the CLI bundled with esbuild (code-split, so commands and the policy
+// parser load only when used: start-up time is a product feature), the static
+// in-sandbox helpers, and the JSON Schemas in schema/.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir: 'dist/cli',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['dockerode'],
+  sourcemap: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __airlockRequire } from 'node:module'; const require = __airlockRequire(import.meta.url);" },
+});
+
+const steps = [
+  ['node', ['scripts/build-native.mjs']],
+  ['node', ['dist/cli/main.js', 'internal-gen-schema']],
+];
+for (const [cmd, args] of steps) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

@@ -1,0 +1,45 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Readable, Writable } from 'node:stream';
+import type { Clock, Logger } from '../core/index.js';
+import { createStreamLogger, systemClock } from '../core/index.js';
+import type { DriverSet } from '../sandbox/index.js';
+import { createDrivers } from '../sandbox/index.js';
+
+/** Everything a command needs, built once from the process (the composition root). */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** AIRLOCK_HOME: all of Airlock's state. */
+  home: string;
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  logger: Logger;
+  clock: Clock;
+  drivers: DriverSet;
+}
+
+export function dockerSocketFrom(env: NodeJS.ProcessEnv): string {
+  const host = env.DOCKER_HOST;
+  if (host !== undefined && host.startsWith('unix://')) return host.slice('unix://'.length);
+  return '/var/run/docker.sock';
+}
+
+export function createContext(proc: NodeJS.Process): CliContext {
+  const env = proc.env;
+  const home = env.AIRLOCK_HOME ?? join(homedir(), '.airlock');
+  const ptyHelper = fileURLToPath(new URL('../native/airlock-pty', import.meta.url));
+  return {
+    env,
+    cwd: proc.cwd(),
+    home,
+    stdin: proc.stdin,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    logger: createStreamLogger({ write: (l) => proc.stderr.write(l), verbose: env.AIRLOCK_DEBUG === '1' }),
+    clock: systemClock,
+    drivers: createDrivers({ dockerSocket: dockerSocketFrom(env), bwrapPath: env.AIRLOCK_BWRAP ?? 'bwrap', ptyHelper }),
+  };
+}

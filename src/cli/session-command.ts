@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import type { ReadStream, WriteStream } from 'node:tty';
+import { AirlockError } from '../core/index.js';
+import type { DriverName, EffectivePolicy } from '../policy/index.js';
+import { loadEffectivePolicy } from '../policy/index.js';
+import { chooseDriver } from '../sandbox/index.js';
+import type { SandboxDriver } from '../sandbox/index.js';
+import { collectGarbage, runSession } from '../session/index.js';
+import type { SessionIo, SignalSource } from '../session/index.js';
+import { resolveRepo } from '../workspace/index.js';
+import type { CliContext } from './context.js';
+
+export interface SessionRequest {
+  repo: string | undefined;
+  driver: string | undefined;
+  /** Picks image, argv and env from the effective policy. */
+  resolve: (policy: EffectivePolicy) => { image: string; argv: string[]; env: Record<string, string> };
+}
+
+export function orgPolicyFile(ctx: CliContext): string {
+  return join(ctx.home, 'policy.yaml');
+}
+
+function parseDriver(value: string | undefined): DriverName | undefined {
+  if (value === undefined || value === 'docker' || value === 'bwrap') return value;
+  throw new AirlockError('USAGE', `unknown driver "${value}": use --driver docker or --driver bwrap`);
+}
+
+function sessionIo(ctx: CliContext): SessionIo {
+  const stdin = ctx.stdin as ReadStream;
+  const stdout = ctx.stdout as WriteStream;
+  const isTty = stdin.isTTY === true && stdout.isTTY === true;
+  return {
+    stdin, stdout, stderr: ctx.stderr, term: ctx.env.TERM,
+    terminal: isTty
+      ? {
+          size: () => ({ rows: stdout.rows, cols: stdout.columns }),
+          setRaw: (raw) => stdin.setRawMode(raw),
+          onResize: (listener) => {
+            stdout.on('resize', listener);
+            return () => stdout.off('resize', listener);
+          },
+        }
+      : null,
+  };
+}
+
+const processSignals: SignalSource = {
+  on(signal, handler) {
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  },
+};
+
+/** Explains a failed start with the driver's own diagnosis when it has one. */
+async function startFailure(driver: SandboxDriver, error: unknown): Promise<unknown> {
+  if (!(error instanceof AirlockError) || error.code !== 'SANDBOX_FAILED') return error;
+  const probe = await driver.probe();
+  return probe.ok ? error : new AirlockError('DRIVER_UNAVAILABLE', `${probe.reason}: ${probe.fix}`, { cause: error });
+}
+
+/** run and exec: policy -> driver -> gc -> session; returns the exit code. */
+export async function runSessionCommand(ctx: CliContext, request: SessionRequest): Promise<number> {
+  const requested = parseDriver(request.driver);
+  const repoDir = await resolveRepo(request.repo ?? '.', ctx.cwd);
+  const policy = await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx), repoDir });
+  const { image, argv, env } = request.resolve(policy);
+  const driver = await chooseDriver(requested ?? policy.policy.sandbox.driver, ctx.drivers);
+  await collectGarbage({ home: ctx.home, drivers: [driver], logger: ctx.logger });
+  try {
+    const result = await runSession({
+      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv: env,
+      io: sessionIo(ctx), signals: processSignals, clock: ctx.clock, logger: ctx.logger, ownerPid: process.pid,
+    });
+    return result.exit.code;
+  } catch (error) {
+    throw await startFailure(driver, error);
+  }
+}

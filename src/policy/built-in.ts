@@ -1,0 +1,15 @@
+import type { Policy } from './schema.js';
+
+/**
+ * DEFAULT_POLICY_YAML as data, so that a run with no policy file loads neither the
+ * YAML parser nor the schemas. built-in.test.ts proves the two are equal.
+ */
+export const BUILT_IN_POLICY: Policy = {
+  version: 1,
+  sandbox: { driver: 'auto', image: 'airlock/base:bookworm', uid: 1000, gid: 1000, repo: 'read-write', mounts: [] },
+  limits: { pids: 512, memoryMb: 4096, cpus: 2, timeoutSeconds: 14400 },
+  tools: {
+    shell: { description: 'An interactive bash shell, for trying policies.', image: 'airlock/base:bookworm', entrypoint: ['/bin/bash'], env: {} },
+    node: { description: 'The Node.js runtime the agents use.', image: 'airlock/base:bookworm', entrypoint: ['node'], env: {} },
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * The built-in org policy. `airlock init` writes this text out; with no policy file
+ * at all, Airlock parses this same text, so the two can never disagree.
+ */
+export const DEFAULT_POLICY_YAML = `# Airlock org policy (version 1).
+# Every section is optional: a field you leave out keeps the built-in value shown here.
+# A repository may narrow this policy in .airlock/policy.yaml, never widen it.
+# Check the effective policy with: airlock policy check [--repo DIR]
+version: 1
+
+sandbox:
+  # Which sandbox runs sessions: auto (docker if it works, else bwrap), docker or bwrap.
+  driver: auto
+  # The image \`airlock exec\` runs on the docker driver (built by scripts/setup-host.sh).
+  image: airlock/base:bookworm
+  # The agent runs as this uid/gid inside the sandbox. Never 0.
+  uid: 1000
+  gid: 1000
+  # The repository is mounted at /workspace: read-write or read-only.
+  repo: read-write
+  # Extra host paths made visible inside the sandbox, e.g.
+  #   - { source: /opt/datasets, target: /data, readOnly: true }
+  mounts: []
+
+limits:
+  # Processes and threads inside the sandbox.
+  pids: 512
+  # Memory in MiB; an allocation past it is killed.
+  memoryMb: 4096
+  # CPU cores (fractions allowed).
+  cpus: 2
+  # A session is stopped after this many seconds.
+  timeoutSeconds: 14400
+
+# Tools that \`airlock run TOOL\` may start: the image the docker driver runs and the
+# command (entrypoint) inside it; \`airlock run TOOL -- ARGS\` appends ARGS.
+tools:
+  shell:
+    description: An interactive bash shell, for trying policies.
+    image: airlock/base:bookworm
+    entrypoint: [/bin/bash]
+    env: {}
+  node:
+    description: The Node.js runtime the agents use.
+    image: airlock/base:bookworm
+    entrypoint: [node]
+    env: {}
+`;

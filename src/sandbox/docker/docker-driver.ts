@@ -1,0 +1,146 @@
+import { PassThrough } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import { AirlockError } from '../../core/index.js';
+import type { DriverProbe, ExitStatus, Leftover, SandboxDriver, SandboxPlan, SandboxProcess } from '../types.js';
+import { containerSpec } from './container-spec.js';
+import { dockerError } from './errors.js';
+import { LABEL_OWNER, LABEL_SESSION, ownerFromLabel } from './labels.js';
+
+export interface DockerDriverOptions {
+  socketPath: string;
+}
+
+const PING_TIMEOUT_MS = 3000;
+
+export function createDockerDriver(options: DockerDriverOptions): SandboxDriver {
+  // dockerode is loaded on first use: a bwrap session never pays for it.
+  let client: Promise<Docker> | undefined;
+  const connect = () => (client ??= import('dockerode').then(({ default: D }) => new D({ socketPath: options.socketPath })));
+  const fail = (error: unknown, doing: string) => dockerError(error, options.socketPath, doing);
+
+  async function probe(): Promise<DriverProbe> {
+    try {
+      const docker = await connect();
+      const info = await withTimeout(docker.version(), PING_TIMEOUT_MS);
+      return { driver: 'docker', ok: true, detail: `Docker Engine ${info.Version ?? '?'} (API ${info.ApiVersion ?? '?'}) on ${options.socketPath}`, warnings: [] };
+    } catch (error) {
+      const e = fail(error, 'answering a version request');
+      return { driver: 'docker', ok: false, reason: e.message.split(':')[0] ?? e.message, fix: 'start Docker Engine with scripts/start-dockerd.sh (installs docker.io first with scripts/setup-host.sh), or use --driver bwrap' };
+    }
+  }
+
+  async function ensureImage(docker: Docker, image: string): Promise<void> {
+    try {
+      await docker.getImage(image).inspect();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) {
+        throw new AirlockError('IMAGE_MISSING', `image ${image} is not in Docker Engine: build it with scripts/setup-host.sh (there is no registry to pull from)`);
+      }
+      throw fail(error, `inspecting image ${image}`);
+    }
+  }
+
+  async function start(plan: SandboxPlan): Promise<SandboxProcess> {
+    const docker = await connect();
+    await ensureImage(docker, plan.image);
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer(containerSpec(plan));
+    } catch (error) {
+      throw fail(error, `creating the sandbox container for session ${plan.sessionId}`);
+    }
+    try {
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      await container.start();
+      return wrapContainer(docker, container, stream, plan.tty !== null);
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => {});
+      throw fail(error, `starting the sandbox container for session ${plan.sessionId}`);
+    }
+  }
+
+  async function listLeftovers(): Promise<Leftover[]> {
+    const docker = await connect();
+    const list = await docker.listContainers({ all: true, filters: { label: [LABEL_SESSION] } });
+    return list.map((c) => ({
+      sessionId: c.Labels[LABEL_SESSION] ?? '',
+      owner: ownerFromLabel(c.Labels[LABEL_OWNER]),
+      describe: `docker container ${c.Id.slice(0, 12)} (${c.State})`,
+    }));
+  }
+
+  async function reap(sessionId: string): Promise<void> {
+    const docker = await connect();
+    const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_SESSION}=${sessionId}`] } });
+    await Promise.all(list.map((c) => removeQuietly(docker.getContainer(c.Id))));
+  }
+
+  return { name: 'docker', probe, start, listLeftovers, reap };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function removeQuietly(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== 404 && status !== 409) throw error;
+  }
+}
+
+function wrapContainer(docker: Docker, container: Docker.Container, stream: Duplex, tty: boolean): SandboxProcess {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  if (tty) stream.pipe(stdout);
+  else docker.modem.demuxStream(stream, stdout, stderr);
+  const drained = new Promise<void>((resolve) => {
+    const done = () => {
+      stdout.end();
+      stderr.end();
+      resolve();
+    };
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+  if (tty) stderr.end();
+  const stdin = new PassThrough();
+  stdin.pipe(stream);
+  let destroyed: Promise<void> | undefined;
+
+  async function wait(): Promise<ExitStatus> {
+    const result = (await container.wait({ condition: 'not-running' })) as { StatusCode: number };
+    await drained;
+    const state = (await container.inspect().catch(() => undefined))?.State;
+    const code = result.StatusCode;
+    return { code, signal: null, oomKilled: state?.OOMKilled === true };
+  }
+
+  return {
+    stdin,
+    stdout,
+    stderr,
+    resize: async (size) => {
+      await container.resize({ h: size.rows, w: size.cols }).catch(() => {});
+    },
+    signal: async (signal) => {
+      await container.kill({ signal }).catch(() => {});
+    },
+    wait,
+    destroy: () => {
+      destroyed ??= (async () => {
+        stream.destroy();
+        await removeQuietly(container);
+      })();
+      return destroyed;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { Readable, Writable } from 'node:stream';
+import type { DriverName } from '../policy/index.js';
+
+export interface SandboxMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface TerminalSize {
+  rows: number;
+  cols: number;
+}
+
+/** Who started a sandbox: lets `airlock gc` tell a live session from a leftover. */
+export interface OwnerRecord {
+  pid: number;
+  /** Start time of the owner process (clock ticks since boot), to survive pid reuse. */
+  startTicks: number;
+  bootId: string;
+}
+
+/** Everything a driver needs to start one sandbox; built by the session from policy. */
+export interface SandboxPlan {
+  sessionId: string;
+  /** Image the docker driver runs; other drivers use their own root. */
+  image: string;
+  argv: readonly string[];
+  env: Readonly<Record<string, string>>;
+  workdir: string;
+  home: string;
+  user: { uid: number; gid: number };
+  /** The only host paths visible inside (the repository among them). */
+  mounts: readonly SandboxMount[];
+  limits: { pids: number; memoryBytes: number; cpus: number };
+  /** A terminal of this size, or plain pipes when null. */
+  tty: TerminalSize | null;
+  /** Private per-session directory on the host, never mounted in whole. */
+  runDir: string;
+  owner: OwnerRecord;
+}
+
+/** How the command ended. A signal shows as code 128 + its number, as shells do. */
+export interface ExitStatus {
+  code: number;
+  signal: NodeJS.Signals | null;
+  /** The kernel's OOM killer ended it (memory limit). */
+  oomKilled: boolean;
+}
+
+/** A running sandbox. Its owner must call destroy() on every path out. */
+export interface SandboxProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  /** Ends at once in tty mode, where stderr shares the terminal. */
+  readonly stderr: Readable;
+  resize(size: TerminalSize): Promise<void>;
+  /** Delivers a signal to the command inside. */
+  signal(signal: NodeJS.Signals): Promise<void>;
+  /** Resolves when the command has ended and its output is drained. */
+  wait(): Promise<ExitStatus>;
+  /** Kills the command and removes everything the driver made. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+export type DriverProbe =
+  | { driver: DriverName; ok: true; detail: string; warnings: string[] }
+  | { driver: DriverName; ok: false; reason: string; fix: string };
+
+/** Something a driver left behind, found by gc. */
+export interface Leftover {
+  sessionId: string;
+  /** Undefined when the driver cannot tell; gc then asks the session's run dir. */
+  owner: OwnerRecord | undefined;
+  describe: string;
+}
+
+/** One contract, every driver (docker, bwrap). */
+export interface SandboxDriver {
+  readonly name: DriverName;
+  /** Does this driver work on this host? Never throws. */
+  probe(): Promise<DriverProbe>;
+  /**
+   * Starts the plan's command. Failures: DRIVER_UNAVAILABLE, IMAGE_MISSING,
+   * SANDBOX_FAILED. Invariant: the sandbox sees only plan.mounts, runs as
+   * plan.user (never 0), with no capabilities and no network interface but lo.
+   */
+  start(plan: SandboxPlan): Promise<SandboxProcess>;
+  /** Lists what this driver has running or left for any session. */
+  listLeftovers(): Promise<Leftover[]>;
+  /** Removes everything this driver made for the session. Idempotent. */
+  reap(sessionId: string): Promise<void>;
+}

@@ -1,0 +1,121 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Clock, Logger } from '../core/index.js';
+import { createSessionId } from '../core/index.js';
+import type { EffectivePolicy } from '../policy/index.js';
+import type { ExitStatus, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
+import { ownerOf } from '../sandbox/index.js';
+import { planSession } from './plan.js';
+import { createRunDir, removeRunDir } from './run-dir.js';
+
+export interface SessionTerminal {
+  size(): TerminalSize;
+  setRaw(raw: boolean): void;
+  /** Calls listener on every resize; returns the unsubscribe function. */
+  onResize(listener: () => void): () => void;
+}
+
+export interface SessionIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** The person's terminal, when stdin and stdout are one; null for pipes. */
+  terminal: SessionTerminal | null;
+  term: string | undefined;
+}
+
+/** Process signals, passed in (only the CLI touches `process`). */
+export interface SignalSource {
+  on(signal: NodeJS.Signals, handler: () => void): () => void;
+}
+
+export interface RunSessionOptions {
+  home: string;
+  repoDir: string;
+  policy: EffectivePolicy;
+  driver: SandboxDriver;
+  image: string;
+  argv: readonly string[];
+  toolEnv: Readonly<Record<string, string>>;
+  io: SessionIo;
+  signals: SignalSource;
+  clock: Clock;
+  logger: Logger;
+  ownerPid: number;
+}
+
+export type SessionEnd = 'exit' | 'timeout' | 'SIGTERM' | 'SIGHUP';
+
+export interface SessionResult {
+  sessionId: string;
+  exit: ExitStatus;
+  endedBy: SessionEnd;
+}
+
+const SIGNAL_EXIT: Record<'SIGTERM' | 'SIGHUP', number> = { SIGTERM: 143, SIGHUP: 129 };
+
+/**
+ * One session: plan -> sandbox -> stream -> wait -> teardown. Every way out
+ * (exit, crash, signal, time limit, an error) destroys the sandbox and removes the
+ * run directory before this resolves or rejects.
+ */
+export async function runSession(options: RunSessionOptions): Promise<SessionResult> {
+  const { io, logger, policy } = options;
+  const sessionId = createSessionId(options.clock.nowMs());
+  const owner = ownerOf(options.ownerPid);
+  const runDir = await createRunDir(options.home, sessionId, owner, options.driver.name);
+  let proc: SandboxProcess | undefined;
+  const cleanups: (() => void)[] = [];
+  try {
+    const plan = planSession({
+      sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, argv: options.argv,
+      toolEnv: options.toolEnv, tty: io.terminal?.size() ?? null, term: io.term, runDir, owner,
+    });
+    logger.info(`session ${sessionId} (${options.driver.name}, policy ${policy.hash.slice(0, 12)})`);
+    proc = await options.driver.start(plan);
+    connectIo(proc, io, cleanups);
+    const ended = waitForEnd(proc, options, cleanups);
+    const result = await ended;
+    if (result.endedBy === 'timeout') {
+      logger.info(`session ${sessionId} stopped: it reached the policy's time limit of ${policy.policy.limits.timeoutSeconds} s (limits.timeoutSeconds); raise the limit or split the work`);
+    }
+    if (result.exit.oomKilled) logger.info(`session ${sessionId}: the command was killed for using more than the policy's ${policy.policy.limits.memoryMb} MiB (limits.memoryMb)`);
+    return { sessionId, ...result };
+  } finally {
+    for (const c of cleanups.reverse()) c();
+    await proc?.destroy();
+    await removeRunDir(options.home, sessionId);
+  }
+}
+
+function connectIo(proc: SandboxProcess, io: SessionIo, cleanups: (() => void)[]): void {
+  proc.stdin.on('error', () => {}); // The command may close its stdin early.
+  if (io.terminal !== null) {
+    const terminal = io.terminal;
+    terminal.setRaw(true);
+    cleanups.push(() => terminal.setRaw(false));
+    cleanups.push(terminal.onResize(() => void proc.resize(terminal.size())));
+    io.stdin.pipe(proc.stdin, { end: false });
+  } else {
+    io.stdin.pipe(proc.stdin);
+  }
+  cleanups.push(() => {
+    io.stdin.unpipe(proc.stdin);
+    io.stdin.pause();
+  });
+  proc.stdout.pipe(io.stdout, { end: false });
+  proc.stderr.pipe(io.stderr, { end: false });
+}
+
+function waitForEnd(proc: SandboxProcess, options: RunSessionOptions, cleanups: (() => void)[]): Promise<{ exit: ExitStatus; endedBy: SessionEnd }> {
+  return new Promise((resolve, reject) => {
+    const stopWith = (endedBy: SessionEnd, code: number) => {
+      void proc.destroy().then(() => resolve({ exit: { code, signal: null, oomKilled: false }, endedBy }), reject);
+    };
+    const timer = setTimeout(() => stopWith('timeout', 124), options.policy.policy.limits.timeoutSeconds * 1000);
+    cleanups.push(() => clearTimeout(timer));
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) cleanups.push(options.signals.on(sig, () => stopWith(sig, SIGNAL_EXIT[sig])));
+    // Ctrl-C from a terminal arrives as a byte (raw mode); a SIGINT sent to airlock goes inside.
+    cleanups.push(options.signals.on('SIGINT', () => void proc.signal('SIGINT')));
+    proc.wait().then((exit) => resolve({ exit, endedBy: 'exit' }), reject);
+  });
+}
