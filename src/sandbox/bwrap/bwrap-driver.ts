@@ -27,7 +27,10 @@ export function createBwrapDriver(options: BwrapDriverOptions): SandboxDriver {
   async function start(plan: SandboxPlan): Promise<SandboxProcess> {
     const detection = await cgroups();
     if (!detection.ok) {
-      throw new AirlockError('DRIVER_UNAVAILABLE', `bwrap cannot enforce the policy's pids, memory and CPU limits: ${detection.reason}; run airlock as root or with a delegated cgroup, or use --driver docker`);
+      // The probe checks in order (installed, user namespaces, cgroups): report the first failure.
+      const diagnosis = await probe();
+      const why = diagnosis.ok ? `bwrap cannot enforce the policy's limits: ${detection.reason}` : `${diagnosis.reason}: ${diagnosis.fix}`;
+      throw new AirlockError('DRIVER_UNAVAILABLE', why);
     }
     if (plan.tty !== null && options.ptyHelper === undefined) {
       throw new AirlockError('DRIVER_UNAVAILABLE', 'bwrap needs the terminal helper dist/native/airlock-pty for an interactive session: run npm run build');

@@ -24,6 +24,7 @@ export function containerSpec(plan: SandboxPlan): ContainerCreateOptions {
     NetworkDisabled: true,
     Labels: labelsFor(plan),
     HostConfig: {
+      ...(plan.tty === null ? {} : { ConsoleSize: [plan.tty.rows, plan.tty.cols] }),
       NetworkMode: 'none',
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],

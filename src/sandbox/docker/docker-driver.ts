@@ -53,6 +53,8 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
     try {
       const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
       await container.start();
+      // API 1.41 engines cannot size the terminal at create time; size it at once, as the docker CLI does.
+      if (plan.tty !== null) await container.resize({ h: plan.tty.rows, w: plan.tty.cols }).catch(() => {});
       return wrapContainer(docker, container, stream, plan.tty !== null);
     } catch (error) {
       await container.remove({ force: true }).catch(() => {});
