@@ -108,7 +108,11 @@ function connectIo(proc: SandboxProcess, io: SessionIo, cleanups: (() => void)[]
 
 function waitForEnd(proc: SandboxProcess, options: RunSessionOptions, cleanups: (() => void)[]): Promise<{ exit: ExitStatus; endedBy: SessionEnd }> {
   return new Promise((resolve, reject) => {
+    // Once airlock stops the session, the command's own exit (a kill) is not the outcome.
+    let stopping = false;
     const stopWith = (endedBy: SessionEnd, code: number) => {
+      if (stopping) return;
+      stopping = true;
       void proc.destroy().then(() => resolve({ exit: { code, signal: null, oomKilled: false }, endedBy }), reject);
     };
     const timer = setTimeout(() => stopWith('timeout', 124), options.policy.policy.limits.timeoutSeconds * 1000);
@@ -116,6 +120,8 @@ function waitForEnd(proc: SandboxProcess, options: RunSessionOptions, cleanups: 
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) cleanups.push(options.signals.on(sig, () => stopWith(sig, SIGNAL_EXIT[sig])));
     // Ctrl-C from a terminal arrives as a byte (raw mode); a SIGINT sent to airlock goes inside.
     cleanups.push(options.signals.on('SIGINT', () => void proc.signal('SIGINT')));
-    proc.wait().then((exit) => resolve({ exit, endedBy: 'exit' }), reject);
+    proc.wait().then((exit) => {
+      if (!stopping) resolve({ exit, endedBy: 'exit' });
+    }, reject);
   });
 }

@@ -99,14 +99,17 @@ async function startChild(child: ChildProcess, cgroup: SessionCgroup, bwrapPath:
     const code = (error as NodeJS.ErrnoException).code;
     throw new AirlockError('DRIVER_UNAVAILABLE', code === 'ENOENT' ? `bubblewrap is not installed (${bwrapPath} not found): apt-get install bubblewrap, or use --driver docker` : `cannot start bubblewrap: ${(error as Error).message}`, { cause: error });
   }
-  if (child.pid !== undefined) await cgroup.addProcess(child.pid);
-  const childPid = await readChildPid(child, stdioAt(child, FD_INFO) as Readable);
-  if (childPid === undefined) {
-    await new Promise((r) => setTimeout(r, 20));
+  // bwrap may die at once (no user namespaces...): then joining the cgroup fails with ESRCH.
+  const join = (pid: number | undefined) => (pid === undefined ? Promise.resolve(false) : cgroup.addProcess(pid).then(() => true, () => false));
+  const childPid = (await join(child.pid)) ? await readChildPid(child, stdioAt(child, FD_INFO) as Readable) : undefined;
+  if (childPid === undefined || !(await join(childPid))) {
+    await new Promise((r) => {
+      child.once('close', r);
+      setTimeout(r, 1000);
+    });
     const message = Buffer.concat(early).toString('utf8').trim() || 'it exited before starting the sandbox';
     throw new AirlockError('SANDBOX_FAILED', `bubblewrap failed to create the sandbox: ${message}`);
   }
-  await cgroup.addProcess(childPid);
   (stdioAt(child, FD_BLOCK) as Writable).end('go');
   child.stderr?.off('data', collect);
   child.stderr?.pause();
