@@ -72,6 +72,11 @@ export interface Leftover {
   sessionId: string;
   /** Undefined when the driver cannot tell; gc then asks the session's run dir. */
   owner: OwnerRecord | undefined;
+  /**
+   * Processes still run in it. With no owner record, a busy leftover is treated as
+   * live (it may belong to another AIRLOCK_HOME or user) and is never reaped.
+   */
+  busy: boolean;
   describe: string;
 }
 

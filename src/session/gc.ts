@@ -1,5 +1,5 @@
 import type { Logger } from '../core/index.js';
-import type { SandboxDriver } from '../sandbox/index.js';
+import type { OwnerRecord, SandboxDriver } from '../sandbox/index.js';
 import { isOwnerAlive } from '../sandbox/index.js';
 import { listRunDirs, readRunOwner, removeRunDir } from './run-dir.js';
 
@@ -22,9 +22,11 @@ export interface GcReport {
  */
 export async function collectGarbage(options: GcOptions): Promise<GcReport> {
   const report: GcReport = { reaped: [], skipped: [] };
-  const dead = async (sessionId: string, labelled: Parameters<typeof isOwnerAlive>[0] | undefined) => {
+  const dead = async (sessionId: string, labelled: OwnerRecord | undefined, busy: boolean) => {
     const owner = labelled ?? (await readRunOwner(options.home, sessionId));
-    return owner === undefined || !isOwnerAlive(owner);
+    // No owner record anywhere we can see: only an idle leftover is safe to remove.
+    if (owner === undefined) return !busy;
+    return !isOwnerAlive(owner);
   };
   for (const driver of options.drivers) {
     let leftovers;
@@ -35,14 +37,14 @@ export async function collectGarbage(options: GcOptions): Promise<GcReport> {
       continue;
     }
     for (const l of leftovers) {
-      if (!(await dead(l.sessionId, l.owner))) continue;
+      if (!(await dead(l.sessionId, l.owner, l.busy))) continue;
       await driver.reap(l.sessionId);
       report.reaped.push({ sessionId: l.sessionId, what: l.describe });
       options.logger.debug(`gc: removed ${l.describe} of session ${l.sessionId}`);
     }
   }
   for (const sessionId of await listRunDirs(options.home)) {
-    if (!(await dead(sessionId, undefined))) continue;
+    if (!(await dead(sessionId, undefined, true))) continue;
     await removeRunDir(options.home, sessionId);
     report.reaped.push({ sessionId, what: 'run directory' });
   }

@@ -85,6 +85,24 @@ describe.each(DRIVERS)('airlock sessions on %s', (driver) => {
     expect(leftoversOf(home.path, id)).toEqual([]);
   });
 
+  it('gc from another AIRLOCK_HOME never touches a live session', async () => {
+    const other = tempDir(`gc-other-${driver}`);
+    const child = spawnAirlock(['exec', '--driver', driver, '--', 'sh', '-c', 'echo started; sleep 3; echo still-alive'], base);
+    const run = collect(child, undefined, 30_000);
+    try {
+      let out = '';
+      child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+      await waitFor(() => out.includes('started'), 20_000, 'the session to start');
+      const gc = await airlock(['gc', '--json'], { home: other.path });
+      expect(gc.code).toBe(0);
+      const r = await run;
+      expect(r.code).toBe(0);
+      expect(r.stdout.toString()).toContain('still-alive');
+    } finally {
+      other.remove();
+    }
+  });
+
   it('refuses an unknown tool with 64, naming the tools there are, and starts nothing', async () => {
     const r = await airlock(['run', 'clade', '--driver', driver], base);
     expect(r.code).toBe(64);

@@ -62,7 +62,15 @@ export function createBwrapDriver(options: BwrapDriverOptions): SandboxDriver {
       const detection = await cgroups();
       if (!detection.ok) return [];
       const names = await detection.manager.list();
-      return names.map((sessionId) => ({ sessionId, owner: undefined, describe: `bwrap cgroup airlock/${sessionId}` }));
+      return Promise.all(
+        names.map(async (sessionId) => ({
+          sessionId,
+          owner: undefined,
+          // --die-with-parent empties the cgroup when its airlock dies.
+          busy: (await detection.manager.open(sessionId).pids()).length > 0,
+          describe: `bwrap cgroup airlock/${sessionId}`,
+        })),
+      );
     },
     async reap(sessionId) {
       const detection = await cgroups();

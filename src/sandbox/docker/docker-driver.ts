@@ -68,6 +68,7 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
     return list.map((c) => ({
       sessionId: c.Labels[LABEL_SESSION] ?? '',
       owner: ownerFromLabel(c.Labels[LABEL_OWNER]),
+      busy: c.State === 'running',
       describe: `docker container ${c.Id.slice(0, 12)} (${c.State})`,
     }));
   }
