@@ -3,11 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
+const HELPERS = ['airlock-pty', 'airlock-bridge'];
+
 mkdirSync('dist/native', { recursive: true });
-const result = spawnSync('cc', ['-O2', '-static', '-Wall', '-Wextra', '-o', 'dist/native/airlock-pty', 'native/airlock-pty.c'], {
-  stdio: 'inherit',
-});
-if (result.error || result.status !== 0) {
-  console.error('build-native: cannot compile native/airlock-pty.c; install a C compiler and static libc (apt-get install gcc libc6-dev)');
-  process.exit(1);
+for (const name of HELPERS) {
+  const result = spawnSync('cc', ['-O2', '-static', '-Wall', '-Wextra', '-o', `dist/native/${name}`, `native/${name}.c`], {
+    stdio: 'inherit',
+  });
+  if (result.error || result.status !== 0) {
+    console.error(`build-native: cannot compile native/${name}.c; install a C compiler and static libc (apt-get install gcc libc6-dev)`);
+    process.exit(1);
+  }
 }

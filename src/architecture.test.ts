@@ -7,9 +7,11 @@ const ALLOWED: Record<string, string[]> = {
   core: [],
   policy: ['core'],
   workspace: ['core'],
+  audit: ['core'],
   sandbox: ['core', 'policy'],
-  session: ['core', 'policy', 'sandbox', 'workspace'],
-  cli: ['core', 'policy', 'sandbox', 'session', 'workspace'],
+  proxy: ['core', 'policy', 'audit'],
+  session: ['core', 'policy', 'sandbox', 'workspace', 'proxy', 'audit'],
+  cli: ['core', 'policy', 'sandbox', 'session', 'workspace', 'proxy', 'audit'],
 };
 
 const SRC = join(import.meta.dirname);

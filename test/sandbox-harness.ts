@@ -4,7 +4,7 @@ import { createSessionId } from '../src/core/index.js';
 import { builtInPolicy } from '../src/policy/index.js';
 import type { Limits, Policy } from '../src/policy/index.js';
 import { createDrivers, ownerOf } from '../src/sandbox/index.js';
-import type { ExitStatus, SandboxDriver, SandboxProcess, TerminalSize } from '../src/sandbox/index.js';
+import type { ExitStatus, SandboxDriver, SandboxMount, SandboxProcess, TerminalSize } from '../src/sandbox/index.js';
 import { planSession } from '../src/session/index.js';
 import { PTY_HELPER } from './helpers.js';
 
@@ -19,6 +19,9 @@ export interface HarnessOptions {
   repoAccess?: Policy['sandbox']['repo'];
   tty?: TerminalSize;
   mounts?: Policy['sandbox']['mounts'];
+  extraMounts?: SandboxMount[];
+  extraEnv?: Record<string, string>;
+  argvPrefix?: string[];
 }
 
 export function startIn(driver: SandboxDriver, argv: string[], options: HarnessOptions): Promise<{ proc: SandboxProcess; sessionId: string }> {
@@ -32,6 +35,7 @@ export function startIn(driver: SandboxDriver, argv: string[], options: HarnessO
   const plan = planSession({
     sessionId, policy, repoDir: options.repo, image: policy.sandbox.image, argv, toolEnv: {},
     tty: options.tty ?? null, term: 'xterm', runDir, owner: ownerOf(process.pid),
+    extraMounts: options.extraMounts ?? [], extraEnv: options.extraEnv ?? {}, argvPrefix: options.argvPrefix ?? [],
   });
   return driver.start(plan).then((proc) => ({ proc, sessionId }));
 }

@@ -19,6 +19,8 @@ export interface CliContext {
   logger: Logger;
   clock: Clock;
   drivers: DriverSet;
+  /** Static helpers that run inside sandboxes (dist/native). */
+  helpers: { pty: string; bridge: string };
 }
 
 export function dockerSocketFrom(env: NodeJS.ProcessEnv): string {
@@ -31,6 +33,7 @@ export function createContext(proc: NodeJS.Process): CliContext {
   const env = proc.env;
   const home = env.AIRLOCK_HOME ?? join(homedir(), '.airlock');
   const ptyHelper = fileURLToPath(new URL('../native/airlock-pty', import.meta.url));
+  const bridge = fileURLToPath(new URL('../native/airlock-bridge', import.meta.url));
   return {
     env,
     cwd: proc.cwd(),
@@ -41,5 +44,6 @@ export function createContext(proc: NodeJS.Process): CliContext {
     logger: createStreamLogger({ write: (l) => proc.stderr.write(l), verbose: env.AIRLOCK_DEBUG === '1' }),
     clock: systemClock,
     drivers: createDrivers({ dockerSocket: dockerSocketFrom(env), bwrapPath: env.AIRLOCK_BWRAP ?? 'bwrap', ptyHelper }),
+    helpers: { pty: ptyHelper, bridge },
   };
 }

@@ -71,6 +71,7 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
     const result = await runSession({
       home: ctx.home, repoDir, policy, driver, image, argv, toolEnv: env,
       io: sessionIo(ctx), signals: processSignals, clock: ctx.clock, logger: ctx.logger, ownerPid: process.pid,
+      bridgePath: ctx.helpers.bridge, env: ctx.env,
     });
     return result.exit.code;
   } catch (error) {

@@ -12,4 +12,7 @@ export const BUILT_IN_POLICY: Policy = {
     shell: { description: 'An interactive bash shell, for trying policies.', image: 'airlock/base:bookworm', entrypoint: ['/bin/bash'], env: {} },
     node: { description: 'The Node.js runtime the agents use.', image: 'airlock/base:bookworm', entrypoint: ['node'], env: {} },
   },
+  egress: { allow: [], deny: [], resolve: {}, inspectBodyBytes: 4_194_304, overInspectLimit: 'pass' },
+  credentials: [],
+  tls: {},
 };

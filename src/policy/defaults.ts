@@ -45,4 +45,32 @@ tools:
     image: airlock/base:bookworm
     entrypoint: [node]
     env: {}
+
+# The only way out of a sandbox is Airlock's governance proxy: default deny.
+egress:
+  # Rules: host (exact, "*.example.com" one label, "**.example.com" any depth),
+  # ports (default [443]); for inspected traffic, methods and paths. Deny beats allow.
+  # IP literals and names resolving to private addresses are refused unless a rule
+  # says allowPrivate: true. Example:
+  #   - { host: registry.npmjs.org }
+  #   - { host: api.example.com, inspect: true, methods: [GET], paths: [/v1/**] }
+  allow: []
+  deny: []
+  # Internal names: host -> IP, used instead of DNS.
+  resolve: {}
+  # Bytes of a request body read for inspection; past it: block, or pass and record "unscanned".
+  inspectBodyBytes: 4194304
+  overInspectLimit: pass
+
+# Credential routes: the sandbox gets a per-session placeholder, the proxy swaps it for
+# the real secret only on requests to the route's hosts. Example:
+#   - name: anthropic
+#     hosts: [api.anthropic.com]
+#     inject: { header: x-api-key }
+#     source: { env: ANTHROPIC_API_KEY }        # or { file: /path } or { command: [argv], ttlSeconds: 300 }
+#     placeholderEnv: [ANTHROPIC_API_KEY]
+credentials: []
+
+# Upstream TLS is verified against the system roots, plus this bundle when set.
+tls: {}
 `;

@@ -11,5 +11,8 @@ export function mergeOrgPolicy(base: Policy, org: OrgPolicyFile): Policy {
     sandbox: { ...base.sandbox, ...org.sandbox },
     limits: { ...base.limits, ...org.limits },
     tools,
+    egress: { ...base.egress, ...org.egress },
+    credentials: org.credentials ?? base.credentials,
+    tls: { ...base.tls, ...org.tls },
   };
 }

@@ -32,8 +32,31 @@ export function narrowPolicy(file: string, org: Policy, repo: RepoPolicyFile): N
     });
     sandbox.mounts = org.sandbox.mounts.filter((m) => r.mounts?.includes(m.target));
   }
+  const egress = narrowEgress(file, org, repo, issues);
+  const credentials = narrowCredentials(file, org, repo, issues);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, policy: { version: 1, sandbox, limits, tools } };
+  return { ok: true, policy: { ...org, sandbox, limits, tools, egress, credentials } };
+}
+
+function narrowEgress(file: string, org: Policy, repo: RepoPolicyFile, issues: PolicyIssue[]): Policy['egress'] {
+  const keep = repo.egress?.allow;
+  keep?.forEach((host, i) => {
+    if (!org.egress.allow.some((r) => r.host === host)) {
+      issues.push({ file, path: `egress.allow.${i}`, message: `${host} is not an allow rule of the org policy; a repo policy can only keep or remove the org's rules` });
+    }
+  });
+  const allow = keep === undefined ? org.egress.allow : org.egress.allow.filter((r) => keep.includes(r.host));
+  return { ...org.egress, allow, deny: [...org.egress.deny, ...(repo.egress?.deny ?? [])] };
+}
+
+function narrowCredentials(file: string, org: Policy, repo: RepoPolicyFile, issues: PolicyIssue[]): Policy['credentials'] {
+  if (repo.credentials === undefined) return org.credentials;
+  repo.credentials.forEach((name, i) => {
+    if (!org.credentials.some((c) => c.name === name)) {
+      issues.push({ file, path: `credentials.${i}`, message: `"${name}" is not a credential route of the org policy; a repo policy can only keep or remove them` });
+    }
+  });
+  return org.credentials.filter((c) => repo.credentials?.includes(c.name));
 }
 
 function narrowTools(file: string, org: Policy, repo: RepoPolicyFile, issues: PolicyIssue[]): Policy['tools'] {

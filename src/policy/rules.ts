@@ -21,5 +21,20 @@ export function checkPolicyRules(file: string, policy: Policy): PolicyIssue[] {
       issues.push({ file, path, message: `${m.target} overlaps ${reserved}, which the sandbox manages itself; pick another target such as /data` });
     }
   });
+  checkCredentialRules(file, policy, issues);
   return issues;
+}
+
+function checkCredentialRules(file: string, policy: Policy, issues: PolicyIssue[]): void {
+  const names = new Set<string>();
+  const envs = new Map<string, string>();
+  policy.credentials.forEach((route, i) => {
+    if (names.has(route.name)) issues.push({ file, path: `credentials.${i}.name`, message: `the route name ${route.name} is used twice` });
+    names.add(route.name);
+    route.placeholderEnv.forEach((env, j) => {
+      const other = envs.get(env);
+      if (other !== undefined) issues.push({ file, path: `credentials.${i}.placeholderEnv.${j}`, message: `${env} already holds the placeholder of route ${other}` });
+      envs.set(env, route.name);
+    });
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CredentialRouteSchema, EgressRuleSchema, EgressSchema, TlsSchema } from './egress-schema.js';
 
 /** Tool names are what users type after `airlock run`. */
 export const ToolNameSchema = z
@@ -65,6 +66,9 @@ export const PolicySchema = z.strictObject({
   sandbox: SandboxSchema,
   limits: LimitsSchema,
   tools: z.record(ToolNameSchema, ToolSchema),
+  egress: EgressSchema,
+  credentials: z.array(CredentialRouteSchema),
+  tls: TlsSchema,
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -75,6 +79,9 @@ export const OrgPolicyFileSchema = z.strictObject({
   sandbox: SandboxSchema.partial().optional(),
   limits: LimitsSchema.partial().optional(),
   tools: z.record(ToolNameSchema, ToolSchema.partial({ env: true })).optional(),
+  egress: EgressSchema.partial().optional(),
+  credentials: z.array(CredentialRouteSchema).optional(),
+  tls: TlsSchema.optional(),
 });
 export type OrgPolicyFile = z.infer<typeof OrgPolicyFileSchema>;
 
@@ -97,5 +104,18 @@ export const RepoPolicyFileSchema = z.strictObject({
     })
     .optional(),
   limits: LimitsSchema.partial().optional(),
+  egress: z
+    .strictObject({
+      /** Host patterns of the org's allow rules to keep; the others are removed. */
+      allow: z.array(z.string().min(1)).optional(),
+      /** Extra deny rules (denying more is always narrower). */
+      deny: z.array(EgressRuleSchema).optional(),
+    })
+    .optional(),
+  /** Names of the org's credential routes to keep. */
+  credentials: z.array(z.string().min(1)).optional(),
 });
 export type RepoPolicyFile = z.infer<typeof RepoPolicyFileSchema>;
+
+export { EgressRuleSchema, CredentialRouteSchema } from './egress-schema.js';
+export type { Egress, EgressRule, CredentialRoute, CredentialSource, CredentialInject, TlsPolicy } from './egress-schema.js';

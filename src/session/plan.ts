@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AirlockError } from '../core/index.js';
 import type { Policy } from '../policy/index.js';
-import type { OwnerRecord, SandboxPlan, TerminalSize } from '../sandbox/index.js';
+import type { OwnerRecord, SandboxMount, SandboxPlan, TerminalSize } from '../sandbox/index.js';
 
 export const WORKDIR = '/workspace';
 export const HOME_DIR = '/home/agent';
@@ -19,6 +19,12 @@ export interface PlanInput {
   term: string | undefined;
   runDir: string;
   owner: OwnerRecord;
+  /** From the egress wiring: the proxy socket, bridge and CA files. */
+  extraMounts: readonly SandboxMount[];
+  /** Proxy variables, placeholders, CA variables. */
+  extraEnv: Readonly<Record<string, string>>;
+  /** The bridge, which starts the command. */
+  argvPrefix: readonly string[];
 }
 
 /** Turns policy + request into the one plan every driver executes. Pure but for mount checks. */
@@ -37,12 +43,13 @@ export function planSession(input: PlanInput): SandboxPlan {
     LANG: 'C.UTF-8',
     AIRLOCK_SESSION: input.sessionId,
     ...input.toolEnv,
+    ...input.extraEnv,
   };
   if (input.tty !== null) env.TERM = input.term ?? 'xterm-256color';
   return {
     sessionId: input.sessionId,
     image: input.image,
-    argv: input.argv,
+    argv: [...input.argvPrefix, ...input.argv],
     env,
     workdir: WORKDIR,
     home: HOME_DIR,
@@ -50,6 +57,7 @@ export function planSession(input: PlanInput): SandboxPlan {
     mounts: [
       { source: input.repoDir, target: WORKDIR, readOnly: policy.sandbox.repo === 'read-only' },
       ...policy.sandbox.mounts,
+      ...input.extraMounts,
     ],
     limits: { pids: policy.limits.pids, memoryBytes: policy.limits.memoryMb * MIB, cpus: policy.limits.cpus },
     tty: input.tty,

@@ -7,6 +7,11 @@ export function runDirOf(home: string, sessionId: string): string {
   return join(home, 'run', sessionId);
 }
 
+/** AIRLOCK_HOME/sessions/<session>: what a session leaves on purpose (its events). */
+export function sessionDirOf(home: string, sessionId: string): string {
+  return join(home, 'sessions', sessionId);
+}
+
 export async function createRunDir(home: string, sessionId: string, owner: OwnerRecord, driver: string): Promise<string> {
   const dir = runDirOf(home, sessionId);
   await mkdir(dir, { recursive: true, mode: 0o700 });

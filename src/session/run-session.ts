@@ -4,8 +4,13 @@ import { createSessionId } from '../core/index.js';
 import type { EffectivePolicy } from '../policy/index.js';
 import type { ExitStatus, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
 import { ownerOf } from '../sandbox/index.js';
+import { openJsonlSink } from '../audit/index.js';
+import type { AuditSink } from '../audit/index.js';
+import type { Lookup } from '../proxy/index.js';
+import { startEgress } from './egress-wiring.js';
+import type { EgressWiring } from './egress-wiring.js';
 import { planSession } from './plan.js';
-import { createRunDir, removeRunDir } from './run-dir.js';
+import { createRunDir, removeRunDir, sessionDirOf } from './run-dir.js';
 
 export interface SessionTerminal {
   size(): TerminalSize;
@@ -41,6 +46,12 @@ export interface RunSessionOptions {
   clock: Clock;
   logger: Logger;
   ownerPid: number;
+  /** Host path of dist/native/airlock-bridge. */
+  bridgePath: string;
+  /** airlock's own environment (credential sources read it; the sandbox never sees it). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Name resolution for the proxy (tests pin it; default: the system resolver). */
+  lookup?: Lookup;
 }
 
 export type SessionEnd = 'exit' | 'timeout' | 'SIGTERM' | 'SIGHUP';
@@ -64,25 +75,33 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
   const owner = ownerOf(options.ownerPid);
   const runDir = await createRunDir(options.home, sessionId, owner, options.driver.name);
   let proc: SandboxProcess | undefined;
+  let egress: EgressWiring | undefined;
+  let sink: AuditSink | undefined;
   const cleanups: (() => void)[] = [];
   try {
+    sink = await openJsonlSink({ path: `${sessionDirOf(options.home, sessionId)}/events.jsonl`, onError: (e) => logger.warn(`cannot write the session's events: ${e.message}`) });
+    egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const plan = planSession({
       sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, argv: options.argv,
       toolEnv: options.toolEnv, tty: io.terminal?.size() ?? null, term: io.term, runDir, owner,
+      extraMounts: egress.mounts, extraEnv: egress.env, argvPrefix: egress.argvPrefix,
     });
     logger.info(`session ${sessionId} (${options.driver.name}, policy ${policy.hash.slice(0, 12)})`);
+    sink.write({ type: 'session.started', time: new Date(options.clock.nowMs()).toISOString(), sessionId, driver: options.driver.name, argv: options.argv, repo: options.repoDir, policyHash: policy.hash });
     proc = await options.driver.start(plan);
     connectIo(proc, io, cleanups);
-    const ended = waitForEnd(proc, options, cleanups);
-    const result = await ended;
+    const result = await waitForEnd(proc, options, cleanups);
     if (result.endedBy === 'timeout') {
       logger.info(`session ${sessionId} stopped: it reached the policy's time limit of ${policy.policy.limits.timeoutSeconds} s (limits.timeoutSeconds); raise the limit or split the work`);
     }
     if (result.exit.oomKilled) logger.info(`session ${sessionId}: the command was killed for using more than the policy's ${policy.policy.limits.memoryMb} MiB (limits.memoryMb)`);
+    sink.write({ type: 'session.ended', time: new Date(options.clock.nowMs()).toISOString(), sessionId, exitCode: result.exit.code, endedBy: result.endedBy });
     return { sessionId, ...result };
   } finally {
     for (const c of cleanups.reverse()) c();
     await proc?.destroy();
+    await egress?.proxy.close();
+    await sink?.close();
     await removeRunDir(options.home, sessionId);
   }
 }

@@ -1,0 +1,50 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { AuditSink } from '../audit/index.js';
+import type { Clock } from '../core/index.js';
+import type { Policy } from '../policy/index.js';
+import type { CredentialStore } from './credentials/store.js';
+import type { Placeholder } from './credentials/placeholders.js';
+import type { Lookup } from './egress/resolve.js';
+import type { SessionCa } from './tls/session-ca.js';
+
+export interface ProxyLimits {
+  /** Largest request head (line + headers) accepted. */
+  maxHeaderBytes: number;
+  /** A client must send its request head within this time (slowloris). */
+  headersTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** A connection with no bytes either way for this long is closed. */
+  idleTimeoutMs: number;
+  /** Concurrent client connections per session. */
+  maxConnections: number;
+}
+
+export const DEFAULT_PROXY_LIMITS: ProxyLimits = {
+  maxHeaderBytes: 64 * 1024,
+  headersTimeoutMs: 15_000,
+  connectTimeoutMs: 10_000,
+  idleTimeoutMs: 10 * 60_000,
+  maxConnections: 512,
+};
+
+/** Everything one session's proxy knows; built once by openProxy. */
+export interface ProxyContext {
+  sessionId: string;
+  policy: Pick<Policy, 'egress' | 'credentials'>;
+  placeholders: readonly Placeholder[];
+  credentials: CredentialStore;
+  /** Present when some host is intercepted. Its key never leaves this process. */
+  ca: SessionCa | undefined;
+  /** PEM roots that upstream TLS is verified against. */
+  upstreamCa: readonly string[];
+  lookup: Lookup;
+  sink: AuditSink;
+  clock: Clock;
+  limits: ProxyLimits;
+  agents: { http: HttpAgent; https: HttpsAgent };
+}
+
+export function emit(ctx: ProxyContext, type: string, fields: Record<string, unknown>): void {
+  ctx.sink.write({ type, time: new Date(ctx.clock.nowMs()).toISOString(), sessionId: ctx.sessionId, ...fields });
+}

@@ -1,0 +1,50 @@
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+
+/**
+ * Replaces every occurrence of `secret` with `replacement` in a byte stream, across
+ * chunk boundaries. It holds back only a tail that could be the start of the secret,
+ * so a stream (SSE) whose chunks end elsewhere is passed on at once, unbuffered.
+ */
+export function createScrubber(secret: string, replacement: string): Transform {
+  const needle = Buffer.from(secret);
+  const swap = Buffer.from(replacement);
+  let pending: Buffer = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      const data = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      const { out, rest } = scrubBuffer(data, needle, swap);
+      pending = rest;
+      done(null, out.length > 0 ? out : undefined);
+    },
+    flush(done: TransformCallback) {
+      done(null, pending.length > 0 ? pending : undefined);
+    },
+  });
+}
+
+function scrubBuffer(data: Buffer, needle: Buffer, swap: Buffer): { out: Buffer; rest: Buffer } {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = data.indexOf(needle, from); at !== -1; at = data.indexOf(needle, from)) {
+    parts.push(data.subarray(from, at), swap);
+    from = at + needle.length;
+  }
+  const keep = partialTail(data, from, needle);
+  parts.push(data.subarray(from, data.length - keep));
+  return { out: Buffer.concat(parts), rest: Buffer.from(data.subarray(data.length - keep)) };
+}
+
+/** Length of the longest suffix of data[from..] that is a proper prefix of needle. */
+function partialTail(data: Buffer, from: number, needle: Buffer): number {
+  const max = Math.min(needle.length - 1, data.length - from);
+  for (let len = max; len > 0; len--) {
+    if (data.subarray(data.length - len).equals(needle.subarray(0, len))) return len;
+  }
+  return 0;
+}
+
+/** The same replacement for a header value. */
+export function scrubText(text: string, secret: string, replacement: string): string {
+  return text.split(secret).join(replacement);
+}

@@ -1,0 +1,119 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Secret } from '../core/index.js';
+import type { ProxyContext } from './context.js';
+import { emit } from './context.js';
+import { injectCredential } from './credentials/inject.js';
+import { createScrubber, scrubText } from './credentials/scrub.js';
+import type { Denial } from './deny-codes.js';
+import { decideRequest } from './egress/decide.js';
+import { resolveTarget } from './egress/resolve.js';
+import type { Resolved } from './egress/resolve.js';
+import { sendDenial } from './http/deny-response.js';
+import { endToEndHeaders } from './http/hop-by-hop.js';
+import type { BodyRead, InspectedRequest } from './inspected.js';
+import { bodyMisuse, headerMisuse, readForInspection } from './inspected.js';
+import { hostHeader, pinnedLookup, serverName } from './upstream.js';
+
+function deny(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest, d: Denial): void {
+  emit(ctx, d.code === 'CREDENTIAL_MISUSE' ? 'credential.misuse' : 'net.request.denied', {
+    decision: 'deny', code: d.code, rule: d.rule, method: req.method, host: r.target.host, port: r.target.port, path: r.path, mode: r.mode,
+  });
+  sendDenial(res, d);
+}
+
+/** Checks, then forwards one inspected request upstream, streaming both ways. */
+export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest): Promise<void> {
+  const method = req.method ?? 'GET';
+  const decision = decideRequest(r.host, method, r.path, r.target);
+  if (!decision.allow) return deny(ctx, req, res, r, decision);
+  const early = headerMisuse(ctx, req, r);
+  if (early) return deny(ctx, req, res, r, early);
+  const body = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0);
+  const late = body.kind === 'whole' ? bodyMisuse(ctx, body.body, r) : undefined;
+  if (late) return deny(ctx, req, res, r, late);
+  if (body.kind === 'partial' && ctx.policy.egress.overInspectLimit === 'block') {
+    return deny(ctx, req, res, r, { allow: false, code: 'EGRESS_BODY_UNINSPECTABLE', message: `the request body is larger than egress.inspectBodyBytes (${ctx.policy.egress.inspectBodyBytes} bytes) and egress.overInspectLimit is block` });
+  }
+  const resolved = await resolveTarget(r.target.host, { lookup: ctx.lookup, resolveMap: ctx.policy.egress.resolve, allowPrivate: r.host.allowPrivate });
+  if (!('ok' in resolved)) return deny(ctx, req, res, r, resolved);
+  const secret = r.host.route === undefined ? undefined : await ctx.credentials.get(r.host.route);
+  sendUpstream(ctx, req, res, r, { resolved, body, secret, rule: decision.rule });
+}
+
+interface Prepared {
+  resolved: Resolved;
+  body: BodyRead;
+  secret: Secret | undefined;
+  rule: string;
+}
+
+function upstreamHeaders(req: IncomingMessage, r: InspectedRequest, secret: Secret | undefined): OutgoingHttpHeaders {
+  const headers = endToEndHeaders(req.headers);
+  headers.host = hostHeader(r.target.host, r.target.port, r.tls);
+  if (secret !== undefined && r.host.route !== undefined) {
+    injectCredential(headers, r.host.route, secret);
+    // Scrubbing needs the bytes as sent: no compressed responses where a secret may echo.
+    headers['accept-encoding'] = 'identity';
+  }
+  return headers;
+}
+
+function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest, p: Prepared): void {
+  const started = ctx.clock.nowMs();
+  const placeholder = ctx.placeholders.find((ph) => ph.route.name === r.host.route?.name)?.value ?? '[airlock-redacted]';
+  const options = {
+    host: r.target.host, port: r.target.port, method: req.method, path: r.path, headers: upstreamHeaders(req, r, p.secret),
+    lookup: pinnedLookup(p.resolved), servername: serverName(r.target.host),
+    agent: r.tls ? ctx.agents.https : ctx.agents.http, ca: r.tls ? [...ctx.upstreamCa] : undefined,
+  };
+  const upstream = (r.tls ? httpsRequest : httpRequest)(options);
+  let bytesUp = 0;
+  let bytesDown = 0;
+  upstream.on('socket', (s) => s.setNoDelay(true));
+  upstream.on('response', (up) => {
+    const headers = endToEndHeaders(up.headers);
+    if (p.secret !== undefined) for (const [k, v] of Object.entries(headers)) if (typeof v === 'string') headers[k] = scrubText(v, p.secret.reveal(), placeholder);
+    res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
+    res.flushHeaders();
+    up.on('data', (c: Buffer) => (bytesDown += c.length));
+    const source = p.secret === undefined ? up : up.pipe(createScrubber(p.secret.reveal(), placeholder));
+    source.pipe(res);
+    up.on('end', () => {
+      emit(ctx, 'net.request.completed', {
+        decision: 'allow', rule: p.rule, method: req.method, host: r.target.host, port: r.target.port, path: r.path, status: up.statusCode,
+        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, route: r.host.route?.name, mode: r.mode, unscanned: p.body.kind === 'partial' || undefined,
+      });
+      if (r.host.route !== undefined) emit(ctx, 'credential.used', { route: r.host.route.name, host: r.target.host, method: req.method, path: r.path });
+    });
+  });
+  upstream.on('error', (error) => failUpstream(ctx, req, res, r, error));
+  req.on('data', (c: Buffer) => (bytesUp += c.length));
+  if (p.body.kind === 'whole') {
+    bytesUp = p.body.body.length;
+    upstream.end(p.body.body);
+  } else {
+    if (p.body.kind === 'partial') {
+      bytesUp = p.body.head.length;
+      upstream.write(p.body.head);
+    }
+    req.pipe(upstream);
+    req.resume();
+  }
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+}
+
+function failUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest, error: Error): void {
+  const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+  emit(ctx, 'net.request.failed', { method: req.method, host: r.target.host, port: r.target.port, path: r.path, error: code, mode: r.mode });
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = `airlock: ${r.target.host}:${r.target.port} failed: ${code}\n`;
+  res.writeHead(502, { 'X-Airlock-Error': 'UPSTREAM_FAILED', 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

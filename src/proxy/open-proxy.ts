@@ -1,0 +1,66 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { AuditSink } from '../audit/index.js';
+import type { Clock } from '../core/index.js';
+import { AirlockError } from '../core/index.js';
+import type { Policy } from '../policy/index.js';
+import type { ProxyContext, ProxyLimits } from './context.js';
+import { DEFAULT_PROXY_LIMITS } from './context.js';
+import type { EgressSetup } from './egress-setup.js';
+import type { Lookup } from './egress/resolve.js';
+import type { InterceptTarget } from './intercept.js';
+import { createAgents, createInnerServer, createOuterServer, listenOnSocket } from './server.js';
+
+export interface OpenProxyOptions {
+  sessionId: string;
+  /** Unix socket path, in a directory private to airlock. */
+  socketPath: string;
+  policy: Pick<Policy, 'egress' | 'credentials'>;
+  setup: EgressSetup;
+  sink: AuditSink;
+  clock: Clock;
+  lookup?: Lookup;
+  limits?: Partial<ProxyLimits>;
+}
+
+export interface ProxyHandle {
+  socketPath: string;
+  /** Stops listening and closes every connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Unix socket paths are limited to 107 bytes (sockaddr_un.sun_path). */
+const MAX_SOCKET_PATH = 107;
+
+const systemLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: true });
+
+/**
+ * Starts one session's governance proxy. Default deny; every request becomes an
+ * audit event; it fails closed (an internal error refuses the request).
+ */
+export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle> {
+  if (Buffer.byteLength(options.socketPath) > MAX_SOCKET_PATH) {
+    throw new AirlockError('CONFIG_INVALID', `the proxy socket path ${options.socketPath} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter AIRLOCK_HOME`);
+  }
+  const ctx: ProxyContext = {
+    sessionId: options.sessionId, policy: options.policy, placeholders: options.setup.placeholders, credentials: options.setup.credentials,
+    ca: options.setup.ca, upstreamCa: options.setup.upstreamCa, lookup: options.lookup ?? systemLookup, sink: options.sink, clock: options.clock,
+    limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(options.setup.upstreamCa),
+  };
+  const targets = new WeakMap<object, InterceptTarget>();
+  const inner = createInnerServer(ctx, targets);
+  const outer = createOuterServer(ctx, inner, targets);
+  const sockets = await listenOnSocket(outer, options.socketPath);
+  let closed: Promise<void> | undefined;
+  return {
+    socketPath: options.socketPath,
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        outer.close(() => resolve());
+        for (const s of sockets) s.destroy();
+        ctx.agents.http.destroy();
+        ctx.agents.https.destroy();
+      });
+      return closed;
+    },
+  };
+}
