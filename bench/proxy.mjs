@@ -1,0 +1,1 @@
+console.log("bench/proxy.mjs: not written yet"); process.exit(1);

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemorySink } from '../src/audit/index.js';
+import type { AuditEvent } from '../src/audit/index.js';
+import { systemClock } from '../src/core/index.js';
+import { builtInPolicy } from '../src/policy/index.js';
+import type { Policy } from '../src/policy/index.js';
+import { openProxy, prepareEgress } from '../src/proxy/index.js';
+import type { Lookup, Placeholder, ProxyLimits } from '../src/proxy/index.js';
+
+export interface TestProxy {
+  socketPath: string;
+  events: AuditEvent[];
+  placeholders: Placeholder[];
+  /** The session CA certificate (PEM), when some host is intercepted. */
+  caPem: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface TestProxyOptions {
+  egress?: Partial<Policy['egress']>;
+  credentials?: Policy['credentials'];
+  tls?: Policy['tls'];
+  /** airlock's environment for credential sources. */
+  env?: Record<string, string>;
+  lookup?: Lookup;
+  limits?: Partial<ProxyLimits>;
+}
+
+/**
+ * The real governance proxy, in-process, on a Unix socket in a temp dir: for
+ * handler tests, the fuzz test and the benchmarks. Same code path as a session.
+ */
+export async function openTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
+  const base = builtInPolicy();
+  const policy: Policy = { ...base, egress: { ...base.egress, ...options.egress }, credentials: options.credentials ?? [], tls: options.tls ?? {} };
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-proxy-'));
+  const sink = createMemorySink();
+  const setup = await prepareEgress({ policy, sessionId: 'test-session', env: options.env ?? {}, clock: systemClock });
+  const proxy = await openProxy({
+    sessionId: 'test-session', socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,
+    ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}),
+  });
+  return {
+    socketPath: proxy.socketPath, events: sink.events, placeholders: setup.placeholders, caPem: setup.caFiles?.caPem,
+    close: async () => {
+      await proxy.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
