@@ -1,1 +1,121 @@
-console.log("bench/proxy.mjs: not written yet"); process.exit(1);
+// npm run bench: the governance proxy against a direct connection on loopback (and
+// against Debian's squid as a CONNECT proxy), all measured in the same run and
+// reported as medians with ratios or differences; targets from issue 3 are reported
+// as met / NOT met, never enforced (exit 0 unless the benchmark could not run).
+//
+// Processes: this one is the client; the upstream and the proxy each run in a child
+// process of their own; airlock-bridge and squid are separate programs. Everything
+// listens on 127.0.0.1 or a Unix socket. Sizes can be lowered for a quick look:
+// BENCH_PROXY_BYTES, BENCH_PROXY_REPEATS, BENCH_PROXY_REQUESTS, BENCH_PROXY_RATE,
+// BENCH_PROXY_CONNECTIONS, BENCH_PROXY_SSE_RUNS.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { openBench } from './proxy/setup.mjs';
+import { measureLatency, measureSse, measureThroughput } from './proxy/sections.mjs';
+import { fixed, percent, printTable, signed, verdict } from './proxy/stats.mjs';
+
+const config = {
+  bytes: Number(process.env.BENCH_PROXY_BYTES ?? 2 ** 30),
+  repeats: Number(process.env.BENCH_PROXY_REPEATS ?? 3),
+  connections: Number(process.env.BENCH_PROXY_CONNECTIONS ?? 200),
+  requests: Number(process.env.BENCH_PROXY_REQUESTS ?? 20_000),
+  ratePerS: Number(process.env.BENCH_PROXY_RATE ?? 2_000),
+  sseRuns: Number(process.env.BENCH_PROXY_SSE_RUNS ?? 30),
+};
+const OUT = fileURLToPath(new URL('../.tmp/bench-proxy.json', import.meta.url));
+const MIB = 2 ** 20;
+
+function printThroughput(t) {
+  const direct = t.directHttps.mbPerS;
+  const squid = t.squidTunnel?.mbPerS;
+  console.log(`\n1. bulk download over TLS: GET of ${fixed(config.bytes / MIB, 0)} MiB on a fresh connection, median of ${config.repeats} runs`);
+  printTable(['path', 'MB/s', 'of direct', 'of squid', 'proxy CPU s/GiB'], Object.values(t).map((r) => [
+    r.name, fixed(r.mbPerS, 0), percent(r.mbPerS / direct), squid ? percent(r.mbPerS / squid) : 'n/a', r.name.startsWith('direct') || r.name.startsWith('squid') ? '-' : fixed(r.proxyCpuSPerGiB, 2),
+  ]));
+}
+
+function printLatency(l) {
+  console.log(`\n2. small requests (GET, 3-byte body) on ${config.connections} keep-alive connections, one request in flight per connection`);
+  console.log(`   a) closed loop, ${config.requests} requests back to back (capacity; latency here is mostly queueing, see b)`);
+  printTable(['path', 'req/s', 'p50 ms', 'p99 ms', 'proxy CPU us/req'], Object.values(l).map((r) => [
+    r.name, fixed(r.closed.reqPerS, 0), fixed(r.closed.p50, 2), fixed(r.closed.p99, 2), r.name.startsWith('direct') ? '-' : fixed(r.closed.proxyCpuUsPerReq, 0),
+  ]));
+  console.log(`   b) open loop, ${config.requests} requests at ${config.ratePerS}/s in all (round robin), timed from when each was due`);
+  printTable(['path', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'added p50', 'added p99', 'queued', 'proxy CPU'], Object.entries(l).map(([k, r]) => {
+    const base = l[baselineOf(k)].open;
+    return [r.name, fixed(r.open.p50, 3), fixed(r.open.p90, 3), fixed(r.open.p99, 3), fixed(r.open.max, 1),
+      k === baselineOf(k) ? '-' : signed(r.open.p50 - base.p50), k === baselineOf(k) ? '-' : signed(r.open.p99 - base.p99), r.open.waited, k.startsWith('direct') ? '-' : percent(r.open.proxyCpuShare)];
+  }));
+  console.log('   added = this path minus its direct baseline (plain HTTP or TLS); queued = requests that found their connection still busy');
+}
+
+function printSse(s) {
+  const d = s.directHttps;
+  console.log(`\n3. SSE: time to the first event (written at once by the upstream), median of ${config.sseRuns} runs`);
+  printTable(['path', 'warm ms', 'vs direct', 'warm p90', 'cold ms', 'vs direct'], Object.values(s).map((r) => [
+    r.name, fixed(r.warmMs, 3), r === d ? '-' : signed(r.warmMs - d.warmMs), fixed(r.warmP90Ms, 3), fixed(r.coldMs, 3), r === d ? '-' : signed(r.coldMs - d.coldMs),
+  ]));
+  console.log('   warm: request written on an open connection (TLS done) -> first event; cold: connect + CONNECT + TLS handshake + request -> first event');
+}
+
+const baselineOf = (key) => (['directHttps', 'intercept', 'credential', 'bridgeIntercept'].includes(key) ? 'directHttps' : 'directHttp');
+
+function checkTargets(t, l, s) {
+  console.log('\ntargets (issue 3)');
+  const out = [];
+  const direct = t.directHttps.mbPerS;
+  for (const k of ['tunnel', 'bridgeTunnel'].filter((x) => t[x])) out.push(verdict(`${t[k].name} throughput of direct`, t[k].mbPerS >= 0.8 * direct, percent(t[k].mbPerS / direct), '>= 80%'));
+  if (t.squidTunnel) {
+    for (const k of ['tunnel', 'bridgeTunnel'].filter((x) => t[x])) out.push(verdict(`${t[k].name} throughput vs squid`, t[k].mbPerS >= t.squidTunnel.mbPerS, `${fixed(t[k].mbPerS, 0)} vs ${fixed(t.squidTunnel.mbPerS, 0)} MB/s (${percent(t[k].mbPerS / t.squidTunnel.mbPerS)})`, '>= squid'));
+  } else console.log('  n/a      tunnelled throughput vs squid: squid was not measured');
+  for (const k of ['intercept', 'credential'].filter((x) => t[x])) out.push(verdict(`${t[k].name} throughput of direct`, t[k].mbPerS >= 0.5 * direct, percent(t[k].mbPerS / direct), '>= 50%'));
+  for (const [k, r] of Object.entries(l).filter(([k]) => !k.startsWith('direct'))) {
+    const base = l[baselineOf(k)].open;
+    out.push(verdict(`${r.name} added p50 latency`, r.open.p50 - base.p50 <= 1, `${signed(r.open.p50 - base.p50)} ms`, '<= 1 ms'));
+    out.push(verdict(`${r.name} added p99 latency`, r.open.p99 - base.p99 <= 5, `${signed(r.open.p99 - base.p99)} ms`, '<= 5 ms'));
+  }
+  for (const [k, r] of Object.entries(s).filter(([k]) => k !== 'directHttps')) {
+    out.push(verdict(`${r.name} SSE first event (warm) vs direct`, r.warmMs - s.directHttps.warmMs <= 1, `${signed(r.warmMs - s.directHttps.warmMs)} ms`, '<= +1 ms'));
+  }
+  return out;
+}
+
+async function main() {
+  const started = Date.now();
+  console.log(`proxy benchmark: node ${process.version}, ${availableParallelism()} CPUs, loopback and Unix sockets only`);
+  const bench = await openBench();
+  try {
+    const has = (k) => bench.eps[k] !== undefined;
+    const squid = bench.squid.handle;
+    console.log(`  squid: ${squid ? `${squid.version} (${squid.installed}), private instance on 127.0.0.1:${squid.port}` : 'not measured'}`);
+    console.log(`  bridge: ${bench.bridge.handle ? `dist/native/airlock-bridge on 127.0.0.1:${bench.bridge.handle.port}` : 'not measured'}`);
+    const throughput = await measureThroughput(bench, ['directHttps', 'tunnel', 'bridgeTunnel', 'squidTunnel', 'intercept', 'credential'].filter(has), config.bytes, config.repeats);
+    printThroughput(throughput);
+    const latency = {};
+    for (const k of ['directHttp', 'forward', 'tunnelHttp', 'bridgeForward', 'directHttps', 'intercept', 'credential'].filter(has)) {
+      latency[k] = await measureLatency(bench, k, { connections: config.connections, total: config.requests, ratePerS: config.ratePerS });
+    }
+    printLatency(latency);
+    const sse = await measureSse(bench, ['directHttps', 'tunnel', 'bridgeTunnel', 'intercept', 'credential'].filter(has), config.sseRuns);
+    printSse(sse);
+    const targets = checkTargets(throughput, latency, sse);
+    const events = await bench.proxy.call('events');
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`\nthe proxy recorded ${events.seen} audit events; the benchmark took ${seconds.toFixed(0)} s`);
+    mkdirSync(fileURLToPath(new URL('../.tmp/', import.meta.url)), { recursive: true });
+    const notes = { squid: squid ? `${squid.version} (${squid.installed})` : bench.squid.note, bridge: bench.bridge.handle ? 'measured' : bench.bridge.note };
+    writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), config, notes, throughput, latency, sse, targets, seconds }, null, 2)}\n`);
+    console.log(`figures written to .tmp/bench-proxy.json`);
+  } finally {
+    await bench.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`bench/proxy.mjs could not run: ${error.stack ?? error}`);
+    process.exit(1);
+  },
+);

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { AirlockError } from '../core/index.js';
 import { join } from 'node:path';
 import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
@@ -53,6 +55,9 @@ function caEnv(): Record<string, string> {
  * socket (and the bridge, and the CA certificate without its key) go inside.
  */
 export async function startEgress(options: EgressWiringOptions): Promise<EgressWiring> {
+  if (!existsSync(options.bridgePath)) {
+    throw new AirlockError('INTERNAL', `the sandbox bridge ${options.bridgePath} is missing, so no session can reach the proxy: run npm run build`);
+  }
   const setup = await prepareEgress({ policy: options.policy, sessionId: options.sessionId, env: options.env, clock: options.clock });
   const socketPath = join(options.runDir, 'proxy.sock');
   const proxy = await openProxy({
