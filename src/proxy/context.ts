@@ -9,7 +9,7 @@ import type { Lookup } from './egress/resolve.js';
 import type { SessionCa } from './tls/session-ca.js';
 
 export interface ProxyLimits {
-  /** Largest request head (line + headers) accepted. */
+  /** Largest request head accepted, as the HTTP parser counts it: header names and values. */
   maxHeaderBytes: number;
   /** A client must send its request head within this time (slowloris). */
   headersTimeoutMs: number;
@@ -18,6 +18,8 @@ export interface ProxyLimits {
   idleTimeoutMs: number;
   /** Concurrent client connections per session. */
   maxConnections: number;
+  /** The longest any one request or tunnel may live, however busy. */
+  totalTimeoutMs: number;
 }
 
 export const DEFAULT_PROXY_LIMITS: ProxyLimits = {
@@ -26,6 +28,7 @@ export const DEFAULT_PROXY_LIMITS: ProxyLimits = {
   connectTimeoutMs: 10_000,
   idleTimeoutMs: 10 * 60_000,
   maxConnections: 512,
+  totalTimeoutMs: 60 * 60_000,
 };
 
 /** Everything one session's proxy knows; built once by openProxy. */

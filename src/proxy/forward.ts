@@ -14,7 +14,7 @@ import { sendDenial } from './http/deny-response.js';
 import { endToEndHeaders } from './http/hop-by-hop.js';
 import type { BodyRead, InspectedRequest } from './inspected.js';
 import { bodyMisuse, headerMisuse, readForInspection } from './inspected.js';
-import { hostHeader, pinnedLookup, serverName } from './upstream.js';
+import { armConnectTimeout, hostHeader, pinnedLookup, serverName, timeoutError } from './upstream.js';
 
 function deny(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest, d: Denial): void {
   emit(ctx, d.code === 'CREDENTIAL_MISUSE' ? 'credential.misuse' : 'net.request.denied', {
@@ -71,7 +71,17 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
   const upstream = (r.tls ? httpsRequest : httpRequest)(options);
   let bytesUp = 0;
   let bytesDown = 0;
-  upstream.on('socket', (s) => s.setNoDelay(true));
+  upstream.on('socket', (s) => {
+    s.setNoDelay(true);
+    if (!upstream.reusedSocket) armConnectTimeout(s, ctx.limits.connectTimeoutMs, r.tls);
+  });
+  // An upstream silent for idleTimeoutMs (no answer, a stalled stream) is given up on.
+  upstream.setTimeout(ctx.limits.idleTimeoutMs, () => upstream.destroy(timeoutError(`no bytes for ${ctx.limits.idleTimeoutMs} ms`)));
+  const total = setTimeout(() => {
+    upstream.destroy(timeoutError(`longer than ${ctx.limits.totalTimeoutMs} ms`));
+    res.destroy();
+  }, ctx.limits.totalTimeoutMs);
+  res.once('close', () => clearTimeout(total));
   upstream.on('response', (up) => {
     const headers = endToEndHeaders(up.headers);
     if (p.secret !== undefined) for (const [k, v] of Object.entries(headers)) if (typeof v === 'string') headers[k] = scrubText(v, p.secret.reveal(), placeholder);

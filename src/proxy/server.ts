@@ -50,9 +50,43 @@ function safeUrl(url: string): URL | undefined {
   }
 }
 
+/**
+ * Limits every HTTP server of the proxy shares. Node checks headersTimeout only on a
+ * sweep every connectionsCheckingInterval (30 s by default): sweep often enough for
+ * the slowloris limit to hold. A connection silent for idleTimeoutMs is closed.
+ */
+function hardened(ctx: ProxyContext): Server {
+  const server = createServer({
+    maxHeaderSize: ctx.limits.maxHeaderBytes,
+    headersTimeout: ctx.limits.headersTimeoutMs,
+    requestTimeout: 0,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(ctx.limits.headersTimeoutMs / 4))),
+  });
+  server.timeout = ctx.limits.idleTimeoutMs;
+  // A parse error while a response is still streaming must not splice a 400 into it.
+  const inFlight = new WeakSet<object>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(req.socket);
+    res.once('close', () => inFlight.delete(req.socket));
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    emit(ctx, 'net.request.denied', { decision: 'deny', code: 'PROXY_BAD_REQUEST', error: error.code, mode: 'parse' });
+    if (!socket.writable || inFlight.has(socket)) return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nX-Airlock-Deny: PROXY_BAD_REQUEST\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  return server;
+}
+
+function denyUpgrade(ctx: ProxyContext, req: IncomingMessage, socket: Duplex, denial: Denial, target?: Target): void {
+  emit(ctx, 'net.request.denied', { decision: 'deny', code: denial.code, rule: denial.rule, method: req.method, host: target?.host, port: target?.port, mode: 'forward', upgrade: true });
+  writeDenial(socket, denial, denial.code === 'PROXY_BAD_REQUEST' ? 400 : 403);
+}
+
 /** The outer server: what the sandbox's bridge connects to. */
 export function createOuterServer(ctx: ProxyContext, inner: Server, targets: WeakMap<object, InterceptTarget>): Server {
-  const server = createServer({ maxHeaderSize: ctx.limits.maxHeaderBytes, headersTimeout: ctx.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 5_000 });
+  const server = hardened(ctx);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const c = classify(ctx, req);
     if ('denial' in c) {
@@ -62,17 +96,15 @@ export function createOuterServer(ctx: ProxyContext, inner: Server, targets: Wea
     forwardInspected(ctx, req, res, c.r).catch((e: unknown) => sendDenial(res, internal(e)));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the socket over without an error listener: a peer gone must not crash us.
+    socket.on('error', () => socket.destroy());
     const c = classify(ctx, req);
-    if ('denial' in c) return writeDenial(socket, c.denial);
+    if ('denial' in c) return denyUpgrade(ctx, req, socket, c.denial, c.target);
     forwardUpgrade(ctx, req, socket, head, c.r).catch((e: unknown) => writeDenial(socket, internal(e)));
   });
   server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     handleConnect(ctx, req, socket, head, inner, targets).catch((e: unknown) => writeDenial(socket, internal(e)));
-  });
-  server.on('clientError', (_err, socket: Duplex) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nX-Airlock-Deny: PROXY_BAD_REQUEST\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
   });
   server.maxConnections = ctx.limits.maxConnections;
   return server;
@@ -80,7 +112,10 @@ export function createOuterServer(ctx: ProxyContext, inner: Server, targets: Wea
 
 async function handleConnect(ctx: ProxyContext, req: IncomingMessage, socket: Duplex, head: Buffer, inner: Server, targets: WeakMap<object, InterceptTarget>): Promise<void> {
   const target = parseAuthority(req.url);
-  if (target === undefined) return writeDenial(socket, bad(`CONNECT needs host:port, got "${(req.url ?? '').slice(0, 80)}"`), 400);
+  if (target === undefined) {
+    emit(ctx, 'net.request.denied', { decision: 'deny', code: 'PROXY_BAD_REQUEST', method: 'CONNECT', mode: 'tunnel' });
+    return writeDenial(socket, bad(`CONNECT needs host:port with a port from 1 to 65535, got "${(req.url ?? '').slice(0, 80)}"`), 400);
+  }
   const host = decideHost(ctx.policy, target);
   if (!host.allow) {
     emit(ctx, 'net.request.denied', { decision: 'deny', code: host.code, rule: host.rule, method: 'CONNECT', host: target.host, port: target.port, mode: 'tunnel' });
@@ -92,7 +127,7 @@ async function handleConnect(ctx: ProxyContext, req: IncomingMessage, socket: Du
 
 /** The inner server: decrypted requests from intercepted CONNECTs. */
 export function createInnerServer(ctx: ProxyContext, targets: WeakMap<object, InterceptTarget>): Server {
-  const inner = createServer({ maxHeaderSize: ctx.limits.maxHeaderBytes, headersTimeout: ctx.limits.headersTimeoutMs, requestTimeout: 0 });
+  const inner = hardened(ctx);
   const inspected = (req: IncomingMessage): InspectedRequest | undefined => {
     const t = targets.get(req.socket);
     if (t === undefined) return undefined;
@@ -104,11 +139,11 @@ export function createInnerServer(ctx: ProxyContext, targets: WeakMap<object, In
     forwardInspected(ctx, req, res, r).catch((e: unknown) => sendDenial(res, internal(e)));
   });
   inner.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
     const r = inspected(req);
     if (r === undefined) return socket.destroy();
     forwardUpgrade(ctx, req, socket, head, r).catch((e: unknown) => writeDenial(socket, internal(e)));
   });
-  inner.on('clientError', (_e, socket: Duplex) => socket.destroy());
   return inner;
 }
 

@@ -58,9 +58,12 @@ export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: () => voi
   }
   a.pipe(b);
   b.pipe(a);
+  const total = setTimeout(kill, ctx.limits.totalTimeoutMs);
   let closed = 0;
   const onClose = () => {
-    if (++closed === 2) onDone();
+    if (++closed < 2) return;
+    clearTimeout(total);
+    onDone();
   };
   a.once('close', onClose);
   b.once('close', onClose);

@@ -12,7 +12,7 @@ import { endToEndHeaders } from './http/hop-by-hop.js';
 import type { InspectedRequest } from './inspected.js';
 import { headerMisuse } from './inspected.js';
 import { relay } from './tunnel.js';
-import { hostHeader, serverName } from './upstream.js';
+import { armConnectTimeout, hostHeader, serverName } from './upstream.js';
 
 /** A WebSocket (or other) upgrade on inspected traffic: checked like a request, then relayed. */
 export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, client: Duplex, head: Buffer, r: InspectedRequest): Promise<void> {
@@ -20,7 +20,7 @@ export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, cl
   const denial = !decision.allow ? decision : headerMisuse(ctx, req, r);
   const resolved = denial ?? (await resolveTarget(r.target.host, { lookup: ctx.lookup, resolveMap: ctx.policy.egress.resolve, allowPrivate: r.host.allowPrivate }));
   if (!('ok' in resolved)) {
-    emit(ctx, 'net.request.denied', { decision: 'deny', code: resolved.code, method: req.method, host: r.target.host, port: r.target.port, path: r.path, mode: r.mode, upgrade: true });
+    emit(ctx, resolved.code === 'CREDENTIAL_MISUSE' ? 'credential.misuse' : 'net.request.denied', { decision: 'deny', code: resolved.code, method: req.method, host: r.target.host, port: r.target.port, path: r.path, mode: r.mode, upgrade: true });
     writeDenial(client, resolved);
     return;
   }
@@ -32,6 +32,7 @@ export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, cl
   const upstream = r.tls
     ? tlsConnect({ host: resolved.address, port: r.target.port, servername: serverName(r.target.host), ca: [...ctx.upstreamCa], ALPNProtocols: ['http/1.1'] })
     : netConnect({ host: resolved.address, port: r.target.port });
+  armConnectTimeout(upstream, ctx.limits.connectTimeoutMs, r.tls);
   upstream.once(r.tls ? 'secureConnect' : 'connect', () => {
     upstream.write(`${req.method} ${r.path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
     if (head.length > 0) upstream.write(head);
@@ -39,5 +40,8 @@ export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, cl
       emit(ctx, 'net.request.completed', { decision: 'allow', rule: decision.allow ? decision.rule : undefined, method: req.method, host: r.target.host, port: r.target.port, path: r.path, mode: r.mode, upgrade: true, durationMs: ctx.clock.nowMs() - started }),
     );
   });
-  upstream.once('error', () => client.destroy());
+  upstream.once('error', () => {
+    if (client.writable && upstream.bytesRead === 0) client.end('HTTP/1.1 502 Bad Gateway\r\nX-Airlock-Error: UPSTREAM_FAILED\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    else client.destroy();
+  });
 }

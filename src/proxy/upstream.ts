@@ -1,4 +1,4 @@
-import type { LookupFunction } from 'node:net';
+import type { LookupFunction, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { Resolved } from './egress/resolve.js';
 
@@ -21,4 +21,18 @@ export function serverName(host: string): string | undefined {
 export function hostHeader(host: string, port: number, tls: boolean): string {
   const name = isIP(host) === 6 ? `[${host}]` : host;
   return port === (tls ? 443 : 80) ? name : `${name}:${port}`;
+}
+
+export function timeoutError(what: string): Error {
+  return Object.assign(new Error(what), { code: 'ETIMEDOUT' });
+}
+
+/**
+ * Destroys `socket` unless it connects (and, for TLS, completes its handshake)
+ * within `ms`. Only for new sockets: a reused keep-alive socket never connects again.
+ */
+export function armConnectTimeout(socket: Socket, ms: number, tls: boolean): void {
+  const timer = setTimeout(() => socket.destroy(timeoutError(`no connection within ${ms} ms`)), ms);
+  socket.once(tls ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+  socket.once('close', () => clearTimeout(timer));
 }
