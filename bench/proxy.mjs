@@ -6,21 +6,28 @@
 // Processes: this one is the client; the upstream and the proxy each run in a child
 // process of their own; airlock-bridge and squid are separate programs. Everything
 // listens on 127.0.0.1 or a Unix socket. Sizes can be lowered for a quick look:
-// BENCH_PROXY_BYTES, BENCH_PROXY_REPEATS, BENCH_PROXY_REQUESTS, BENCH_PROXY_RATE,
-// BENCH_PROXY_CONNECTIONS, BENCH_PROXY_SSE_RUNS.
+// BENCH_PROXY_BYTES, BENCH_PROXY_REPEATS, BENCH_PROXY_REQUESTS (closed loop),
+// BENCH_PROXY_OPEN_REQUESTS, BENCH_PROXY_RATE, BENCH_PROXY_CONNECTIONS, BENCH_PROXY_SSE_RUNS.
+//
+// Small-request latency is measured in an open loop: requests are due at a fixed total
+// rate, spread round robin over the connections, and each is timed from when it was due.
+// A closed loop (every connection sending back to back) measures capacity instead: its
+// latency is queueing (connections / throughput), so it cannot show an added 1 ms.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { watchMachine } from './proxy/machine.mjs';
 import { openBench } from './proxy/setup.mjs';
-import { measureLatency, measureSse, measureThroughput } from './proxy/sections.mjs';
+import { measureLatency, measureSse, measureThroughput, ownCpuMs } from './proxy/sections.mjs';
 import { fixed, percent, printTable, signed, verdict } from './proxy/stats.mjs';
 
 const config = {
   bytes: Number(process.env.BENCH_PROXY_BYTES ?? 2 ** 30),
   repeats: Number(process.env.BENCH_PROXY_REPEATS ?? 3),
   connections: Number(process.env.BENCH_PROXY_CONNECTIONS ?? 200),
-  requests: Number(process.env.BENCH_PROXY_REQUESTS ?? 20_000),
-  ratePerS: Number(process.env.BENCH_PROXY_RATE ?? 2_000),
+  closedRequests: Number(process.env.BENCH_PROXY_REQUESTS ?? 20_000),
+  openRequests: Number(process.env.BENCH_PROXY_OPEN_REQUESTS ?? 10_000),
+  ratePerS: Number(process.env.BENCH_PROXY_RATE ?? 1_000),
   sseRuns: Number(process.env.BENCH_PROXY_SSE_RUNS ?? 30),
 };
 const OUT = fileURLToPath(new URL('../.tmp/bench-proxy.json', import.meta.url));
@@ -30,24 +37,30 @@ function printThroughput(t) {
   const direct = t.directHttps.mbPerS;
   const squid = t.squidTunnel?.mbPerS;
   console.log(`\n1. bulk download over TLS: GET of ${fixed(config.bytes / MIB, 0)} MiB on a fresh connection, median of ${config.repeats} runs`);
-  printTable(['path', 'MB/s', 'of direct', 'of squid', 'proxy CPU s/GiB'], Object.values(t).map((r) => [
-    r.name, fixed(r.mbPerS, 0), percent(r.mbPerS / direct), squid ? percent(r.mbPerS / squid) : 'n/a', r.name.startsWith('direct') || r.name.startsWith('squid') ? '-' : fixed(r.proxyCpuSPerGiB, 2),
+  printTable(['path', 'MB/s', 'of direct', 'of squid', 'relay CPU s/GiB', 'runs MB/s'], Object.values(t).map((r) => [
+    r.name, fixed(r.mbPerS, 0), percent(r.mbPerS / direct), squid ? percent(r.mbPerS / squid) : 'n/a',
+    r.relayCpuSPerGiB === undefined ? '-' : `${fixed(r.relayCpuSPerGiB, 2)}${r.bridgeCpuSPerGiB === undefined ? '' : ` (bridge ${fixed(r.bridgeCpuSPerGiB, 2)})`}`,
+    r.runsMbPerS.map((x) => fixed(x, 0)).join(' '),
   ]));
+  console.log('   relay CPU: CPU time of the process(es) between client and upstream (proxy; proxy + bridge; squid); the client and upstream share the same 2 cores');
 }
 
 function printLatency(l) {
   console.log(`\n2. small requests (GET, 3-byte body) on ${config.connections} keep-alive connections, one request in flight per connection`);
-  console.log(`   a) closed loop, ${config.requests} requests back to back (capacity; latency here is mostly queueing, see b)`);
-  printTable(['path', 'req/s', 'p50 ms', 'p99 ms', 'proxy CPU us/req'], Object.values(l).map((r) => [
-    r.name, fixed(r.closed.reqPerS, 0), fixed(r.closed.p50, 2), fixed(r.closed.p99, 2), r.name.startsWith('direct') ? '-' : fixed(r.closed.proxyCpuUsPerReq, 0),
+  console.log(`   a) closed loop, up to ${config.closedRequests} requests back to back (capacity; latency here is queueing, see b)`);
+  printTable(['path', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'proxy CPU us/req', 'first request s', 'upstream conns'], Object.values(l).map((r) => [
+    r.name, r.closed.count, fixed(r.closed.reqPerS, 0), fixed(r.closed.p50, 2), fixed(r.closed.p99, 2), r.name.startsWith('direct') ? '-' : fixed(r.closed.proxyCpuUsPerReq, 0),
+    fixed(r.firstRoundS, 2), `${r.upstreamConnections.firstRound} + ${r.upstreamConnections.after}`,
   ]));
-  console.log(`   b) open loop, ${config.requests} requests at ${config.ratePerS}/s in all (round robin), timed from when each was due`);
+  console.log(`   first request s: one request on each of the ${config.connections} fresh connections at once; upstream conns: opened by it + opened after it`);
+  console.log(`   b) open loop, ${config.openRequests} requests at ${config.ratePerS}/s in all (round robin), timed from when each was due`);
   printTable(['path', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'added p50', 'added p99', 'queued', 'proxy CPU'], Object.entries(l).map(([k, r]) => {
     const base = l[baselineOf(k)].open;
-    return [r.name, fixed(r.open.p50, 3), fixed(r.open.p90, 3), fixed(r.open.p99, 3), fixed(r.open.max, 1),
+    return [`${r.name}${r.open.overloaded ? ` (OVERLOADED: ${r.open.count} requests)` : ''}`, fixed(r.open.p50, 3), fixed(r.open.p90, 3), fixed(r.open.p99, 3), fixed(r.open.max, 1),
       k === baselineOf(k) ? '-' : signed(r.open.p50 - base.p50), k === baselineOf(k) ? '-' : signed(r.open.p99 - base.p99), r.open.waited, k.startsWith('direct') ? '-' : percent(r.open.proxyCpuShare)];
   }));
-  console.log('   added = this path minus its direct baseline (plain HTTP or TLS); queued = requests that found their connection still busy');
+  console.log('   added = this path minus its direct baseline (plain HTTP or TLS); queued = requests that found their connection still busy;');
+  console.log('   proxy CPU = share of one core; OVERLOADED = capacity below the rate, so latency is the queue, not the proxy\'s per-request delay');
 }
 
 function printSse(s) {
@@ -81,6 +94,21 @@ function checkTargets(t, l, s) {
   return out;
 }
 
+function printMachine(m) {
+  console.log(`\nmachine: load average ${fixed(m.loadAtStart, 1)} at the start, ${fixed(m.loadAtEnd, 1)} at the end; in ${fixed(m.wallS, 0)} s this benchmark used ${fixed(m.ownCpuS, 0)} CPU-s,`);
+  console.log(`  other programs ${fixed(m.othersCpuS, 0)} CPU-s (${percent(m.othersShare)} of the machine), the hypervisor stole ${percent(m.stealShare)}`);
+  if (m.othersShare > 0.1) console.log('  WARNING: other programs competed for the CPUs during this run; its figures are not comparable with a quiet run');
+}
+
+const took = {};
+/** Runs `fn` and notes how long it took under `label`. */
+async function section(label, fn) {
+  const started = Date.now();
+  const value = await fn();
+  took[label] = Math.round((Date.now() - started) / 1000);
+  return value;
+}
+
 async function main() {
   const started = Date.now();
   console.log(`proxy benchmark: node ${process.version}, ${availableParallelism()} CPUs, loopback and Unix sockets only`);
@@ -90,22 +118,29 @@ async function main() {
     const squid = bench.squid.handle;
     console.log(`  squid: ${squid ? `${squid.version} (${squid.installed}), private instance on 127.0.0.1:${squid.port}` : 'not measured'}`);
     console.log(`  bridge: ${bench.bridge.handle ? `dist/native/airlock-bridge on 127.0.0.1:${bench.bridge.handle.port}` : 'not measured'}`);
-    const throughput = await measureThroughput(bench, ['directHttps', 'tunnel', 'bridgeTunnel', 'squidTunnel', 'intercept', 'credential'].filter(has), config.bytes, config.repeats);
+    const own = await ownCpuMs(bench);
+    const stopWatching = watchMachine();
+    const throughput = await section('transfers', () => measureThroughput(bench, ['directHttps', 'tunnel', 'bridgeTunnel', 'squidTunnel', 'intercept', 'credential'].filter(has), config.bytes, config.repeats));
     printThroughput(throughput);
     const latency = {};
-    for (const k of ['directHttp', 'forward', 'tunnelHttp', 'bridgeForward', 'directHttps', 'intercept', 'credential'].filter(has)) {
-      latency[k] = await measureLatency(bench, k, { connections: config.connections, total: config.requests, ratePerS: config.ratePerS });
-    }
+    await section('small requests', async () => {
+      for (const k of ['directHttp', 'forward', 'tunnelHttp', 'bridgeForward', 'directHttps', 'intercept', 'credential'].filter(has)) {
+        latency[k] = await measureLatency(bench, k, config);
+        await bench.proxy.call('events'); // the harness keeps audit events in memory: drop them
+      }
+    });
     printLatency(latency);
-    const sse = await measureSse(bench, ['directHttps', 'tunnel', 'bridgeTunnel', 'intercept', 'credential'].filter(has), config.sseRuns);
+    const sse = await section('SSE', () => measureSse(bench, ['directHttps', 'tunnel', 'bridgeTunnel', 'intercept', 'credential'].filter(has), config.sseRuns));
     printSse(sse);
+    const machine = stopWatching((await ownCpuMs(bench)) - own);
+    printMachine(machine);
     const targets = checkTargets(throughput, latency, sse);
     const events = await bench.proxy.call('events');
     const seconds = (Date.now() - started) / 1000;
-    console.log(`\nthe proxy recorded ${events.seen} audit events; the benchmark took ${seconds.toFixed(0)} s`);
+    console.log(`\nthe proxy recorded ${events.seen} audit events; the benchmark took ${seconds.toFixed(0)} s (${Object.entries(took).map(([k, v]) => `${k} ${v} s`).join(', ')})`);
     mkdirSync(fileURLToPath(new URL('../.tmp/', import.meta.url)), { recursive: true });
     const notes = { squid: squid ? `${squid.version} (${squid.installed})` : bench.squid.note, bridge: bench.bridge.handle ? 'measured' : bench.bridge.note };
-    writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), config, notes, throughput, latency, sse, targets, seconds }, null, 2)}\n`);
+    writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), config, notes, machine, throughput, latency, sse, targets, seconds, sectionSeconds: took }, null, 2)}\n`);
     console.log(`figures written to .tmp/bench-proxy.json`);
   } finally {
     await bench.close();

@@ -320,17 +320,22 @@ static pid_t start_command(char **argv, const struct inherited *saved) {
   _exit(err == ENOENT ? 127 : 126);
 }
 
+/*
+ * A terminal's Ctrl-C, Ctrl-Backslash or resize: the kernel sent it to the whole
+ * foreground process group. If the command is still in ours it has its own
+ * copy, and a forwarded second one would read as a double Ctrl-C.
+ */
+static bool from_terminal(const struct signalfd_siginfo *si) {
+  bool group_wide = si->ssi_signo == SIGINT || si->ssi_signo == SIGQUIT || si->ssi_signo == SIGWINCH;
+  return group_wide && si->ssi_code == SI_KERNEL;
+}
+
 /* Returns true once the command has exited, its wait status in *status. */
 static bool handle_signals(struct bridge *b, int *status) {
   struct signalfd_siginfo si;
   while (read(b->signals, &si, sizeof si) == (ssize_t)sizeof si) {
     if (si.ssi_signo != SIGCHLD) {
-      /*
-       * A terminal's Ctrl-C, resize or hangup (SI_KERNEL) went to the whole
-       * foreground process group; if the command is still in ours it has its
-       * copy, and a second one would read as a double Ctrl-C.
-       */
-      if (si.ssi_code == SI_KERNEL && getpgid(b->child) == getpgrp()) continue;
+      if (from_terminal(&si) && getpgid(b->child) == getpgrp()) continue;
       kill(b->child, (int)si.ssi_signo);
       continue;
     }

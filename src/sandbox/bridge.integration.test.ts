@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -23,16 +23,16 @@ interface BridgeRun {
   ready: Promise<void>;
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 function startBridge(port: number, socketPath: string, command: string[]): BridgeRun {
   const child = spawn(BRIDGE, [String(port), socketPath, ...command], { stdio: ['pipe', 'pipe', 'pipe'] });
-  cleanups.push(() => child.kill('SIGKILL'));
+  cleanups.push(() => stop(child));
   let stdout = '';
   let stderr = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -50,20 +50,35 @@ function startBridge(port: number, socketPath: string, command: string[]): Bridg
   return { child, exited, ready };
 }
 
-async function freePort(): Promise<number> {
+/** SIGTERM, which the bridge forwards, so the command goes too; SIGKILL would orphan it. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+  await gone;
+  clearTimeout(timer);
+}
+
+async function listenTcp(): Promise<{ server: Server; port: number }> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`expected a TCP address, got ${address}`);
+  return { server, port: address.port };
+}
+
+async function freePort(): Promise<number> {
+  const { server, port } = await listenTcp();
   await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
+  return port;
 }
 
 /** A stand-in for the governance proxy, listening on a Unix socket. */
 async function openProxy(socketPath: string, onConnection: (socket: Socket) => void): Promise<Server> {
   const server = createServer({ allowHalfOpen: true }, onConnection);
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  cleanups.push(() => server.close());
+  cleanups.push(() => void server.close());
   return server;
 }
 
@@ -90,7 +105,7 @@ function receive(socket: Socket): Promise<{ bytes: number; sha: string; text: st
 
 function dial(port: number): Socket {
   const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-  cleanups.push(() => socket.destroy());
+  cleanups.push(() => void socket.destroy());
   return socket;
 }
 
@@ -151,7 +166,7 @@ describe('airlock-bridge', () => {
     const [atClient, atProxy] = [await got, await received];
     expect(atProxy).toMatchObject({ bytes: BIG_BYTES, sha: sha(up) });
     expect(atClient).toMatchObject({ bytes: BIG_BYTES, sha: sha(down) });
-  }, 120_000);
+  }, 60_000);
 
   it('keeps relaying the reply after the client half-closes', async () => {
     const { port, socketPath } = await setUp();
@@ -226,6 +241,7 @@ describe('airlock-bridge', () => {
     const bridge = startBridge(port, socketPath, ['sh', '-c', 'echo ready; read line; exit 4']);
     await bridge.ready;
     const open = dial(port);
+    open.on('error', () => {}); // it may well be reset when the bridge goes
     const first = new Promise((resolve) => open.once('data', resolve));
     open.write('still here');
     await first;
@@ -243,6 +259,26 @@ describe('airlock-bridge', () => {
     await bridge.ready;
     bridge.child.kill('SIGTERM');
     expect((await bridge.exited).code).toBe(42);
+  });
+
+  it('lets a Ctrl-C on the terminal reach the command once, not twice', async () => {
+    const dir = tempDir('bridge');
+    cleanups.push(dir.remove);
+    // The terminal sends SIGINT to its whole foreground group, bridge and command both:
+    // forwarding that one too would look like a double Ctrl-C ("press again to quit").
+    const counter = join(dir.path, 'count-sigint.js');
+    writeFileSync(counter, "let n = 0; process.on('SIGINT', () => n++); console.log('ready'); setTimeout(() => console.log(`sigints=${n}`), 700);\n");
+    const command = [BRIDGE, String(await freePort()), join(dir.path, 'proxy.sock'), process.execPath, counter];
+    // script(1) runs it on a fresh terminal; a 0x03 written to it is a Ctrl-C there.
+    const onTerminal = spawn('script', ['-qfec', command.map((a) => `'${a}'`).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    cleanups.push(() => stop(onTerminal));
+    let out = '';
+    onTerminal.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (b.toString().includes('ready')) onTerminal.stdin.write('\x03');
+    });
+    await new Promise((resolve) => onTerminal.on('close', resolve));
+    expect(out).toContain('sigints=1');
   });
 
   it('gives the command no fd of its own: only stdin, stdout, stderr and what it inherited', async () => {
@@ -264,10 +300,8 @@ describe('airlock-bridge', () => {
   });
 
   it('exits 70 without running the command when the port is taken', async () => {
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => taken.close());
-    const port = (taken.address() as { port: number }).port;
+    const { server: taken, port } = await listenTcp();
+    cleanups.push(() => void taken.close());
     const r = await startBridge(port, '/nonexistent/proxy.sock', ['sh', '-c', 'echo started']).exited;
     expect(r.code).toBe(70);
     expect(r.stderr).toContain(`airlock-bridge: cannot listen on 127.0.0.1:${port}: Address already in use`);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +7,17 @@ import { DRIVERS, airlock, collect, hostWriterUid, makeRepo, spawnAirlock, tempD
 import { leftoversOf, runDirs, sessionIdFrom } from '../leftovers.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Starts `sleep 60` in a session and resolves once it runs, with its session id. */
+async function startLongSession(driver: string, options: { home: string; cwd: string }): Promise<{ child: ChildProcess; id: string }> {
+  const child = spawnAirlock(['exec', '--driver', driver, '--', 'sh', '-c', 'echo started; sleep 60'], options);
+  let err = '';
+  let out = '';
+  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  await waitFor(() => out.includes('started'), 20_000, 'the session to start');
+  return { child, id: sessionIdFrom(err) };
+}
 
 describe.each(DRIVERS)('airlock sessions on %s', (driver) => {
   const home = tempDir(`e2e-${driver}`);
@@ -39,13 +51,7 @@ describe.each(DRIVERS)('airlock sessions on %s', (driver) => {
   });
 
   it('leaves nothing running when airlock gets SIGTERM mid-session', async () => {
-    const child = spawnAirlock(['exec', '--driver', driver, '--', 'sh', '-c', 'echo started; sleep 60'], base);
-    let err = '';
-    let out = '';
-    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-    await waitFor(() => out.includes('started'), 20_000, 'the session to start');
-    const id = sessionIdFrom(err);
+    const { child, id } = await startLongSession(driver, base);
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.on('close', r));
     expect(code).toBe(143);
@@ -68,13 +74,7 @@ describe.each(DRIVERS)('airlock sessions on %s', (driver) => {
   });
 
   it('after airlock is killed with SIGKILL, gc reaps what it left, by label', async () => {
-    const child = spawnAirlock(['exec', '--driver', driver, '--', 'sh', '-c', 'echo started; sleep 60'], base);
-    let err = '';
-    let out = '';
-    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-    await waitFor(() => out.includes('started'), 20_000, 'the session to start');
-    const id = sessionIdFrom(err);
+    const { child, id } = await startLongSession(driver, base);
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     expect(leftoversOf(home.path, id).length).toBeGreaterThan(0);
