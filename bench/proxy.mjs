@@ -113,6 +113,7 @@ async function main() {
   const started = Date.now();
   console.log(`proxy benchmark: node ${process.version}, ${availableParallelism()} CPUs, loopback and Unix sockets only`);
   const bench = await openBench();
+  process.once('SIGINT', () => void bench.close().then(() => process.exit(130)));
   try {
     const has = (k) => bench.eps[k] !== undefined;
     const squid = bench.squid.handle;

@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type { SecureContext } from 'node:tls';
 import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import type { Policy } from '../policy/index.js';
@@ -39,8 +40,12 @@ export interface ProxyContext {
   credentials: CredentialStore;
   /** Present when some host is intercepted. Its key never leaves this process. */
   ca: SessionCa | undefined;
-  /** PEM roots that upstream TLS is verified against. */
-  upstreamCa: readonly string[];
+  /**
+   * Upstream TLS verification (system roots + tls.upstreamCaFile), built once: passing
+   * `ca` per request would re-parse ~150 roots per connection and hash them into the
+   * agent's pool key on every request.
+   */
+  upstreamTls: SecureContext;
   lookup: Lookup;
   sink: AuditSink;
   clock: Clock;

@@ -66,7 +66,7 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
   const options = {
     host: r.target.host, port: r.target.port, method: req.method, path: r.path, headers: upstreamHeaders(req, r, p.secret),
     lookup: pinnedLookup(p.resolved), servername: serverName(r.target.host),
-    agent: r.tls ? ctx.agents.https : ctx.agents.http, ca: r.tls ? [...ctx.upstreamCa] : undefined,
+    agent: r.tls ? ctx.agents.https : ctx.agents.http, ...(r.tls ? { secureContext: ctx.upstreamTls } : {}),
   };
   const upstream = (r.tls ? httpsRequest : httpRequest)(options);
   let bytesUp = 0;

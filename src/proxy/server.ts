@@ -3,6 +3,7 @@ import { Agent as HttpAgent, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { ProxyContext } from './context.js';
 import { emit } from './context.js';
@@ -147,8 +148,8 @@ export function createInnerServer(ctx: ProxyContext, targets: WeakMap<object, In
   return inner;
 }
 
-export function createAgents(upstreamCa: readonly string[]): ProxyContext['agents'] {
-  return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ca: [...upstreamCa] }) };
+export function createAgents(upstreamTls: SecureContext): ProxyContext['agents'] {
+  return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, secureContext: upstreamTls }) };
 }
 
 /** Listens on a Unix socket that the sandbox user may connect to. */

@@ -30,7 +30,7 @@ export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, cl
   const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : [`${k}: ${String(v)}`]));
   const started = ctx.clock.nowMs();
   const upstream = r.tls
-    ? tlsConnect({ host: resolved.address, port: r.target.port, servername: serverName(r.target.host), ca: [...ctx.upstreamCa], ALPNProtocols: ['http/1.1'] })
+    ? tlsConnect({ host: resolved.address, port: r.target.port, servername: serverName(r.target.host), secureContext: ctx.upstreamTls, ALPNProtocols: ['http/1.1'] })
     : netConnect({ host: resolved.address, port: r.target.port });
   armConnectTimeout(upstream, ctx.limits.connectTimeoutMs, r.tls);
   upstream.once(r.tls ? 'secureConnect' : 'connect', () => {

@@ -24,9 +24,15 @@ export function createScrubber(secret: string, replacement: string): Transform {
 }
 
 function scrubBuffer(data: Buffer, needle: Buffer, swap: Buffer): { out: Buffer; rest: Buffer } {
+  let at = data.indexOf(needle);
+  if (at === -1) {
+    // The common case: no copy, just hold back a tail that could start the secret.
+    const keep = partialTail(data, 0, needle);
+    return { out: keep === 0 ? data : data.subarray(0, data.length - keep), rest: keep === 0 ? EMPTY : Buffer.from(data.subarray(data.length - keep)) };
+  }
   const parts: Buffer[] = [];
   let from = 0;
-  for (let at = data.indexOf(needle, from); at !== -1; at = data.indexOf(needle, from)) {
+  for (; at !== -1; at = data.indexOf(needle, from)) {
     parts.push(data.subarray(from, at), swap);
     from = at + needle.length;
   }
@@ -35,11 +41,16 @@ function scrubBuffer(data: Buffer, needle: Buffer, swap: Buffer): { out: Buffer;
   return { out: Buffer.concat(parts), rest: Buffer.from(data.subarray(data.length - keep)) };
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Length of the longest suffix of data[from..] that is a proper prefix of needle. */
 function partialTail(data: Buffer, from: number, needle: Buffer): number {
-  const max = Math.min(needle.length - 1, data.length - from);
-  for (let len = max; len > 0; len--) {
-    if (data.subarray(data.length - len).equals(needle.subarray(0, len))) return len;
+  const start = Math.max(from, data.length - needle.length + 1);
+  const first = needle[0];
+  // Only a position holding the needle's first byte can start a partial match.
+  for (let i = data.indexOf(first ?? 0, start); i !== -1 && i < data.length; i = data.indexOf(first ?? 0, i + 1)) {
+    const len = data.length - i;
+    if (data.compare(needle, 0, len, i, data.length) === 0) return len;
   }
   return 0;
 }
