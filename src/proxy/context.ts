@@ -45,7 +45,7 @@ export interface ProxyContext {
    * `ca` per request would re-parse ~150 roots per connection and hash them into the
    * agent's pool key on every request.
    */
-  upstreamTls: SecureContext;
+  upstreamTls: () => Promise<SecureContext>;
   lookup: Lookup;
   sink: AuditSink;
   clock: Clock;

@@ -7,7 +7,6 @@ import type { Placeholder } from './credentials/placeholders.js';
 import { createCredentialStore } from './credentials/store.js';
 import type { CredentialStore } from './credentials/store.js';
 import { mergeCaBundle, readSystemRoots } from './tls/ca-bundle.js';
-import { createSessionCa } from './tls/session-ca.js';
 import type { SessionCa } from './tls/session-ca.js';
 
 /** What a session's egress needs before the sandbox starts. */
@@ -16,7 +15,8 @@ export interface EgressSetup {
   credentials: CredentialStore;
   /** Only when some host is intercepted. */
   ca: SessionCa | undefined;
-  upstreamCa: string[];
+  /** PEM roots for upstream TLS (system + tls.upstreamCaFile), read on first use. */
+  upstreamCa: () => Promise<string[]>;
   /** PEM files for the sandbox: the session CA, and the system roots plus it. */
   caFiles: { caPem: string; bundlePem: string } | undefined;
 }
@@ -44,11 +44,17 @@ export async function prepareEgress(options: PrepareEgressOptions): Promise<Egre
   const credentials = createCredentialStore({ env: options.env, clock: options.clock });
   for (const route of policy.credentials) await credentials.get(route);
   const placeholders = policy.credentials.map((route) => createPlaceholder(route));
-  const systemRoots = await readSystemRoots();
-  const extra = policy.tls.upstreamCaFile === undefined ? [] : [await readCaFile(policy.tls.upstreamCaFile)];
-  if (!needsInterception(policy)) return { placeholders, credentials, ca: undefined, upstreamCa: [systemRoots, ...extra], caFiles: undefined };
+  const extraFile = policy.tls.upstreamCaFile;
+  // Fail now on an unreadable bundle, not on the first request that needs it.
+  const extra = extraFile === undefined ? [] : [await readCaFile(extraFile)];
+  let roots: Promise<string[]> | undefined;
+  const upstreamCa = () => (roots ??= readSystemRoots().then((system) => [system, ...extra]));
+  if (!needsInterception(policy)) return { placeholders, credentials, ca: undefined, upstreamCa, caFiles: undefined };
+  // node-forge loads only for sessions that intercept: start-up stays fast for the rest.
+  const { createSessionCa } = await import('./tls/session-ca.js');
   const ca = createSessionCa({ nowMs: options.clock.nowMs(), sessionId: options.sessionId });
-  return { placeholders, credentials, ca, upstreamCa: [systemRoots, ...extra], caFiles: { caPem: ca.certPem, bundlePem: mergeCaBundle(systemRoots, ca.certPem) } };
+  const [systemRoots] = await upstreamCa();
+  return { placeholders, credentials, ca, upstreamCa, caFiles: { caPem: ca.certPem, bundlePem: mergeCaBundle(systemRoots ?? '', ca.certPem) } };
 }
 
 async function readCaFile(file: string): Promise<string> {

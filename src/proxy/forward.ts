@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { SecureContext } from 'node:tls';
 import type { Secret } from '../core/index.js';
 import type { ProxyContext } from './context.js';
 import { emit } from './context.js';
@@ -39,7 +40,8 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   const resolved = await resolveTarget(r.target.host, { lookup: ctx.lookup, resolveMap: ctx.policy.egress.resolve, allowPrivate: r.host.allowPrivate });
   if (!('ok' in resolved)) return deny(ctx, req, res, r, resolved);
   const secret = r.host.route === undefined ? undefined : await ctx.credentials.get(r.host.route);
-  sendUpstream(ctx, req, res, r, { resolved, body, secret, rule: decision.rule });
+  const tls = r.tls ? await ctx.upstreamTls() : undefined;
+  sendUpstream(ctx, req, res, r, { resolved, body, secret, rule: decision.rule, tls });
 }
 
 interface Prepared {
@@ -47,6 +49,7 @@ interface Prepared {
   body: BodyRead;
   secret: Secret | undefined;
   rule: string;
+  tls: SecureContext | undefined;
 }
 
 function upstreamHeaders(req: IncomingMessage, r: InspectedRequest, secret: Secret | undefined): OutgoingHttpHeaders {
@@ -66,7 +69,7 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
   const options = {
     host: r.target.host, port: r.target.port, method: req.method, path: r.path, headers: upstreamHeaders(req, r, p.secret),
     lookup: pinnedLookup(p.resolved), servername: serverName(r.target.host),
-    agent: r.tls ? ctx.agents.https : ctx.agents.http, ...(r.tls ? { secureContext: ctx.upstreamTls } : {}),
+    agent: r.tls ? ctx.agents.https : ctx.agents.http, ...(p.tls ? { secureContext: p.tls } : {}),
   };
   const upstream = (r.tls ? httpsRequest : httpRequest)(options);
   let bytesUp = 0;

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createSecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import { AirlockError } from '../core/index.js';
@@ -42,11 +43,13 @@ export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle>
   if (Buffer.byteLength(options.socketPath) > MAX_SOCKET_PATH) {
     throw new AirlockError('CONFIG_INVALID', `the proxy socket path ${options.socketPath} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter AIRLOCK_HOME`);
   }
-  const upstreamTls = createSecureContext({ ca: [...options.setup.upstreamCa] });
+  // Built on the first intercepted request: ~150 roots take tens of ms to parse.
+  let tlsContext: Promise<SecureContext> | undefined;
+  const upstreamTls = () => (tlsContext ??= options.setup.upstreamCa().then((ca) => createSecureContext({ ca })));
   const ctx: ProxyContext = {
     sessionId: options.sessionId, policy: options.policy, placeholders: options.setup.placeholders, credentials: options.setup.credentials,
     ca: options.setup.ca, upstreamTls, lookup: options.lookup ?? systemLookup, sink: options.sink, clock: options.clock,
-    limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(upstreamTls),
+    limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(),
   };
   const targets = new WeakMap<object, InterceptTarget>();
   const inner = createInnerServer(ctx, targets);

@@ -3,7 +3,6 @@ import { Agent as HttpAgent, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
-import type { SecureContext } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { ProxyContext } from './context.js';
 import { emit } from './context.js';
@@ -148,8 +147,9 @@ export function createInnerServer(ctx: ProxyContext, targets: WeakMap<object, In
   return inner;
 }
 
-export function createAgents(upstreamTls: SecureContext): ProxyContext['agents'] {
-  return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, secureContext: upstreamTls }) };
+/** Keep-alive agents; TLS requests bring the session's upstream SecureContext themselves. */
+export function createAgents(): ProxyContext['agents'] {
+  return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 }
 
 /** Listens on a Unix socket that the sandbox user may connect to. */

@@ -29,8 +29,9 @@ export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, cl
   if (r.host.route !== undefined) injectCredential(headers, r.host.route, await ctx.credentials.get(r.host.route));
   const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : [`${k}: ${String(v)}`]));
   const started = ctx.clock.nowMs();
+  const secureContext = r.tls ? await ctx.upstreamTls() : undefined;
   const upstream = r.tls
-    ? tlsConnect({ host: resolved.address, port: r.target.port, servername: serverName(r.target.host), secureContext: ctx.upstreamTls, ALPNProtocols: ['http/1.1'] })
+    ? tlsConnect({ host: resolved.address, port: r.target.port, servername: serverName(r.target.host), secureContext, ALPNProtocols: ['http/1.1'] })
     : netConnect({ host: resolved.address, port: r.target.port });
   armConnectTimeout(upstream, ctx.limits.connectTimeoutMs, r.tls);
   upstream.once(r.tls ? 'secureConnect' : 'connect', () => {
