@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AirlockError, ERROR_CODES, Secret, canonicalJson, createSessionId, isSessionId, toAirlockError } from './index.js';
+import { AirlockError, ERROR_CODES, Secret, canonicalize, createSessionId, isSessionId, toAirlockError } from './index.js';
 
 describe('Secret', () => {
   it('never prints its value', () => {
@@ -47,9 +47,9 @@ describe('session ids', () => {
   });
 });
 
-describe('canonicalJson', () => {
+describe('canonicalize (core export, used for the policy hash)', () => {
   it('sorts keys and drops undefined, so equal values hash equally', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, 'x'], c: undefined })).toBe('{"a":[true,null,"x"],"b":1}');
-    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+    expect(canonicalize({ b: 1, a: [true, null, 'x'], c: undefined })).toBe('{"a":[true,null,"x"],"b":1}');
+    expect(canonicalize({ a: 1, b: 2 })).toBe(canonicalize({ b: 2, a: 1 }));
   });
 });

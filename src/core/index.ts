@@ -9,4 +9,6 @@ export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { createStreamLogger, silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
-export { canonicalJson, sha256Hex } from './canonical-json.js';
+export { sha256Hex } from './canonical-json.js';
+/** RFC 8785 canonical JSON: what every hash over JSON in Airlock is computed on. */
+export { canonicalize } from './jcs.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AirlockError, canonicalJson, sha256Hex } from '../core/index.js';
+import { AirlockError, canonicalize, sha256Hex } from '../core/index.js';
 import { BUILT_IN_POLICY } from './built-in.js';
 import { formatIssue } from './issues.js';
 import type { PolicyIssue } from './issues.js';
@@ -14,7 +14,7 @@ export const REPO_POLICY_PATH = join('.airlock', 'policy.yaml');
 
 export interface EffectivePolicy {
   policy: Policy;
-  /** sha256 of the canonical JSON of `policy`; audit events carry it. */
+  /** sha256 of the RFC 8785 canonical JSON of `policy`; audit events carry it. */
   hash: string;
   /** The files that shaped it, broadest first. */
   sources: string[];
@@ -91,5 +91,5 @@ export async function loadEffectivePolicy(options: LoadPolicyOptions): Promise<E
     }
   }
   const removedTools = orgTools.filter((t) => !(t in policy.tools));
-  return { policy, hash: sha256Hex(canonicalJson(policy)), sources, removedTools };
+  return { policy, hash: sha256Hex(canonicalize(policy)), sources, removedTools };
 }

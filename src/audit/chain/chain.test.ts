@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
 import { FIRST_SEQ, GENESIS_HASH, chainRecord, hashRecord } from './chain.js';
-import { canonicalize } from './jcs.js';
+import { canonicalize } from '../../core/index.js';
 import { measureRate, sampleChain, sampleEvent } from './test-events.js';
 
 const sha256hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

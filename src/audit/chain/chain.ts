@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import { canonicalize } from './jcs.js';
+import { canonicalize } from '../../core/index.js';
 import { isHexHash } from './merkle.js';
 
 /** One link of the audit hash chain, as stores keep it. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../core/index.js';
 import { createCheckpoint, isCheckpointDue, keyIdOf, signCheckpoint, verifyCheckpoint } from './checkpoint.js';
 import type { Checkpoint } from './checkpoint.js';
-import { canonicalize } from './jcs.js';
+import { canonicalize } from '../../core/index.js';
 import { createMerkleAccumulator, merkleRoot } from './merkle.js';
 import { createCheckpointSigner } from './signing-key.js';
 import { sampleChain } from './test-events.js';

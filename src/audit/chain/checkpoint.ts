@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { AirlockError } from '../../core/index.js';
 import { FIRST_SEQ, GENESIS_HASH } from './chain.js';
 import type { ChainedRecord } from './chain.js';
-import { canonicalize } from './jcs.js';
+import { canonicalize } from '../../core/index.js';
 import { isHexHash, merkleRoot } from './merkle.js';
 
 /**

@@ -16,7 +16,7 @@
  * writer side; 'CONFIG_INVALID' for a signing or verification key that cannot be used.
  * Security invariant: the private key never leaves the CheckpointSigner's closure.
  */
-export { canonicalize } from './jcs.js';
+export { canonicalize } from '../../core/index.js';
 export { FIRST_SEQ, GENESIS_HASH, chainRecord, hashRecord } from './chain.js';
 export type { ChainedRecord } from './chain.js';
 export {

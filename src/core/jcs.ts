@@ -1,4 +1,4 @@
-import { AirlockError } from '../../core/index.js';
+import { AirlockError } from './errors.js';
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme): the one byte string a JSON value hashes to.

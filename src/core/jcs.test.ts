@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AirlockError } from '../../core/index.js';
+import { AirlockError } from './errors.js';
 import { canonicalize } from './jcs.js';
 
 /** A double from its IEEE 754 bit pattern, as RFC 8785 Appendix B lists them. */
