@@ -16,17 +16,19 @@ export interface InspectedRequest {
 
 export type BodyRead = { kind: 'whole'; body: Buffer } | { kind: 'partial'; head: Buffer } | { kind: 'none' };
 
-/** A placeholder of a route that does not serve this host, in the URL or headers. */
-export function headerMisuse(ctx: ProxyContext, req: IncomingMessage, r: InspectedRequest): Denial | undefined {
+/** A placeholder of a route that does not serve this host, in any of the texts. */
+function misuseIn(ctx: ProxyContext, r: InspectedRequest, texts: readonly (string | Buffer)[]): Denial | undefined {
   const foreign = ctx.placeholders.filter((p) => p.route.name !== r.host.route?.name);
-  const hit = findPlaceholder(foreign, [req.url ?? '', ...req.rawHeaders]);
+  const hit = findPlaceholder(foreign, texts);
   return hit === undefined ? undefined : misuse(hit.route.name, r.target.host);
 }
 
+export function headerMisuse(ctx: ProxyContext, req: IncomingMessage, r: InspectedRequest): Denial | undefined {
+  return misuseIn(ctx, r, [req.url ?? '', ...req.rawHeaders]);
+}
+
 export function bodyMisuse(ctx: ProxyContext, body: Buffer, r: InspectedRequest): Denial | undefined {
-  const foreign = ctx.placeholders.filter((p) => p.route.name !== r.host.route?.name);
-  const hit = findPlaceholder(foreign, [body]);
-  return hit === undefined ? undefined : misuse(hit.route.name, r.target.host);
+  return misuseIn(ctx, r, [body]);
 }
 
 function misuse(route: string, host: string): Denial {

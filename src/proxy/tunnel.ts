@@ -5,7 +5,7 @@ import type { ProxyContext } from './context.js';
 import { emit } from './context.js';
 import type { HostAllowed, Target } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
-import { writeDenial } from './http/deny-response.js';
+import { writeDenial, writeUpstreamFailure } from './http/deny-response.js';
 
 export const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
@@ -42,7 +42,7 @@ export async function openTunnel(ctx: ProxyContext, client: Duplex, head: Buffer
     clearTimeout(timer);
     if (connected) return; // relay() closes both sides.
     emit(ctx, 'net.request.failed', { method: 'CONNECT', host: target.host, port: target.port, error: (error as NodeJS.ErrnoException).code, mode: 'tunnel' });
-    client.end('HTTP/1.1 502 Bad Gateway\r\nX-Airlock-Error: UPSTREAM_FAILED\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    writeUpstreamFailure(client);
   });
 }
 

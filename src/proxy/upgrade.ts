@@ -7,7 +7,7 @@ import { emit } from './context.js';
 import { injectCredential } from './credentials/inject.js';
 import { decideRequest } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
-import { writeDenial } from './http/deny-response.js';
+import { writeDenial, writeUpstreamFailure } from './http/deny-response.js';
 import { endToEndHeaders } from './http/hop-by-hop.js';
 import type { InspectedRequest } from './inspected.js';
 import { headerMisuse } from './inspected.js';
@@ -42,7 +42,7 @@ export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, cl
     );
   });
   upstream.once('error', () => {
-    if (client.writable && upstream.bytesRead === 0) client.end('HTTP/1.1 502 Bad Gateway\r\nX-Airlock-Error: UPSTREAM_FAILED\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    if (client.writable && upstream.bytesRead === 0) writeUpstreamFailure(client);
     else client.destroy();
   });
 }

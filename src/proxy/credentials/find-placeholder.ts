@@ -7,8 +7,3 @@ export function findPlaceholder(placeholders: readonly Placeholder[], texts: rea
   }
   return undefined;
 }
-
-/** Header values and the URL, as texts to search. */
-export function requestTexts(url: string, rawHeaders: readonly string[]): string[] {
-  return [url, ...rawHeaders];
-}

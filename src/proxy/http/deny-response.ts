@@ -25,3 +25,8 @@ export function writeDenial(socket: Duplex, denial: Denial, status = 403): void 
   const reason = status === 403 ? 'Forbidden' : status === 502 ? 'Bad Gateway' : 'Bad Request';
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${DENY_HEADER}: ${denial.code}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
 }
+
+/** 502 on a raw socket when the upstream could not be reached (not a denial). */
+export function writeUpstreamFailure(socket: Duplex): void {
+  socket.end('HTTP/1.1 502 Bad Gateway\r\nX-Airlock-Error: UPSTREAM_FAILED\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+}
