@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   IMAGE_MISSING: { exit: 69, http: 503 },
   INTERNAL: { exit: 70, http: 500 },
   SANDBOX_FAILED: { exit: 70, http: 500 },
+  /** The audit log cannot be written (or read): a fail-closed session ends with this. */
+  AUDIT_UNAVAILABLE: { exit: 74, http: 503 },
+  /** `airlock audit verify` found the log changed. */
+  AUDIT_TAMPERED: { exit: 65, http: 409 },
   TOOL_DENIED: { exit: 77, http: 403 },
   POLICY_INVALID: { exit: 78, http: 500 },
   CONFIG_INVALID: { exit: 78, http: 500 },

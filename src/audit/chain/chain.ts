@@ -37,6 +37,14 @@ export function hashRecord(seq: number, prevHash: string, event: AuditEvent): st
  * the event is not JSON data or `prev` is not a record link.
  */
 export function chainRecord(prev: { seq: number; hash: string } | undefined, event: AuditEvent): ChainedRecord {
+  return chainEvent(prev, event).record;
+}
+
+/**
+ * chainRecord, also giving the event's canonical JSON text: what a store keeps, so that
+ * reading it back and hashing it again needs no second serialization.
+ */
+export function chainEvent(prev: { seq: number; hash: string } | undefined, event: AuditEvent): { record: ChainedRecord; eventText: string } {
   if (prev !== undefined && (!Number.isSafeInteger(prev.seq) || prev.seq < FIRST_SEQ || !isHexHash(prev.hash))) {
     throw new AirlockError('INTERNAL', 'cannot chain after a record without an integer seq and a SHA-256 hex hash');
   }
@@ -46,7 +54,7 @@ export function chainRecord(prev: { seq: number; hash: string } | undefined, eve
   const text = recordText(seq, prevHash, eventText);
   // eventText is canonical JSON of an AuditEvent, so parsing it gives an equal AuditEvent.
   const copy = JSON.parse(eventText) as AuditEvent;
-  return { seq, prevHash, hash: hash('sha256', text, 'hex'), event: copy };
+  return { record: { seq, prevHash, hash: hash('sha256', text, 'hex'), event: copy }, eventText };
 }
 
 /**

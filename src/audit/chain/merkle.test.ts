@@ -120,3 +120,28 @@ describe('merkle (RFC 6962)', () => {
     expect(() => inclusionProof(hashes(3), 3)).toThrow(/no leaf 3/);
   });
 });
+
+describe('merkle frontier', () => {
+  const leaf = (i: number) => createHash('sha256').update(`leaf ${i}`).digest('hex');
+
+  it('carries on from a saved frontier to the same root as one long accumulator', () => {
+    for (const cut of [0, 1, 2, 3, 7, 8, 13, 64]) {
+      const whole = createMerkleAccumulator();
+      for (let i = 0; i < 100; i++) whole.append(leaf(i));
+      const first = createMerkleAccumulator();
+      for (let i = 0; i < cut; i++) first.append(leaf(i));
+      const saved = JSON.parse(JSON.stringify(first.frontier())) as ReturnType<typeof first.frontier>;
+      expect(saved.nodes).toHaveLength([...cut.toString(2)].filter((b) => b === '1').length);
+      const resumed = createMerkleAccumulator(saved);
+      for (let i = cut; i < 100; i++) resumed.append(leaf(i));
+      expect(resumed.size).toBe(100);
+      expect(resumed.root()).toBe(whole.root());
+    }
+  });
+
+  it('refuses a frontier whose nodes do not fit its size', () => {
+    expect(() => createMerkleAccumulator({ size: 3, nodes: [leaf(0)] })).toThrow(AirlockError);
+    expect(() => createMerkleAccumulator({ size: 1, nodes: ['zz'] })).toThrow(/frontier/);
+    expect(() => createMerkleAccumulator({ size: -1, nodes: [] })).toThrow(/frontier/);
+  });
+});

@@ -64,14 +64,38 @@ export interface MerkleAccumulator {
   appendLeafData(data: Uint8Array): void;
   /** The RFC 6962 root of the leaves appended so far. */
   root(): string;
+  /** What a store keeps to carry on later without reading the log back. */
+  frontier(): MerkleFrontier;
 }
 
-export function createMerkleAccumulator(): MerkleAccumulator {
+/**
+ * An accumulator's state: the leaf count and the roots of its perfect subtrees, largest
+ * (leftmost) first, in hex. One subtree per set bit of `size`.
+ */
+export interface MerkleFrontier {
+  size: number;
+  nodes: string[];
+}
+
+/**
+ * A new accumulator, or one that carries on from `from` (a frontier() it gave earlier).
+ * Throws AirlockError 'INTERNAL' for a frontier whose nodes do not fit its size.
+ */
+export function createMerkleAccumulator(from?: MerkleFrontier): MerkleAccumulator {
   const h = createHasher();
   // Perfect subtrees, largest (leftmost) first; heights strictly decrease.
   const hashes: Node[] = [];
   const heights: number[] = [];
   let size = 0;
+  if (from !== undefined) {
+    const wanted = subtreeHeights(from.size);
+    if (wanted === undefined || from.nodes.length !== wanted.length || !from.nodes.every(isHexHash)) {
+      throw new AirlockError('INTERNAL', `a Merkle frontier of size ${String(from.size)} must hold one SHA-256 hex node per set bit of its size`);
+    }
+    for (const n of from.nodes) hashes.push(fromHex(n));
+    heights.push(...wanted);
+    size = from.size;
+  }
   const push = (node: Node): void => {
     let current = node;
     let height = 0;
@@ -98,7 +122,16 @@ export function createMerkleAccumulator(): MerkleAccumulator {
       for (let i = hashes.length - 2; i >= 0; i--) acc = h.node(hashes[i] as Node, acc);
       return toHex(acc);
     },
+    frontier: () => ({ size, nodes: hashes.map(toHex) }),
   };
+}
+
+/** The heights of the perfect subtrees of a tree of `size` leaves, largest first. */
+function subtreeHeights(size: number): number[] | undefined {
+  if (!Number.isSafeInteger(size) || size < 0) return undefined;
+  const heights: number[] = [];
+  for (let bit = 52; bit >= 0; bit--) if (Math.floor(size / 2 ** bit) % 2 === 1) heights.push(bit);
+  return heights;
 }
 
 /** The RFC 6962 Merkle Tree Hash of record hashes (hex), in order. */

@@ -34,6 +34,11 @@ export function classifyRecord(records: readonly ChainedRecord[], i: number, pre
     return { seq: e, problem: 'edited', detail: `record ${e} is not a well-formed record (seq, prevHash, hash, event): it was changed after it was written` };
   }
   const linked = r.prevHash === (prev?.hash ?? GENESIS_HASH);
+  // A record that is not in the chain: the next one is intact here and links past it.
+  const next = records[i + 1];
+  if (!hashMatches(r) && isRecordLike(next) && next.seq === e && next.prevHash === (prev?.hash ?? GENESIS_HASH) && hashMatches(next)) {
+    return { seq: e, problem: 'inserted', detail: `a record claiming seq ${e} is not in the chain: the record after it links straight to ${prev === undefined ? 'the start of the log' : `record ${prev.seq}`}; it was inserted` };
+  }
   // A record in its place (by seq or by link) whose content does not match its hash.
   if (!hashMatches(r) && (r.seq === e || linked)) return edited(e, r);
   if (r.seq === e) return brokenLink(records, i);

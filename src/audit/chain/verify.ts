@@ -5,6 +5,7 @@ import { checkpointStatus, keyIdOf, parsePublicKeyPem } from './checkpoint.js';
 import type { Checkpoint, CheckpointStatus } from './checkpoint.js';
 import { createMerkleAccumulator } from './merkle.js';
 import { classifyRecord, isIntact } from './record-problems.js';
+import { restoreMovedSeqs } from './relocate.js';
 import type { VerifyFinding } from './record-problems.js';
 
 export type { VerifyFinding, VerifyProblem } from './record-problems.js';
@@ -45,7 +46,13 @@ export interface VerifyReport {
 export function verifyLog(records: readonly ChainedRecord[], checkpoints: readonly Checkpoint[], publicKeyPem: string): VerifyReport {
   const key = parsePublicKeyPem(publicKeyPem);
   const pending = rankCheckpoints(checkpoints, key);
-  const walk = walkRecords(records, new Set(pending.map((p) => p.toSeq)));
+  const wanted = new Set(pending.map((p) => p.toSeq));
+  let walk = walkRecords(records, wanted);
+  if (walk.finding !== undefined) {
+    // Moved records are a reorder or insertion; a seq edited in place stays an edit.
+    const restored = walkRecords(restoreMovedSeqs(records), wanted);
+    if (restored.finding !== undefined) walk = restored;
+  }
   const fromCheckpoints = checkCheckpoints(pending, walk, keyIdOf(key));
   const firstBad = fromCheckpoints.finding ?? walk.finding;
   const report: VerifyReport = { ok: firstBad === undefined, records: records.length, checkpoints: checkpoints.length };

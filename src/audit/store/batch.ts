@@ -1,0 +1,116 @@
+import { AirlockError } from '../../core/index.js';
+import type { AuditEvent } from '../event.js';
+import { DEFAULT_CHECKPOINT_CADENCE, FIRST_SEQ, chainEvent, createMerkleAccumulator, isCheckpointDue, signCheckpoint } from '../chain/index.js';
+import type { ChainedRecord, Checkpoint, MerkleFrontier } from '../chain/index.js';
+import type { StoreOptions } from './types.js';
+
+/**
+ * The head of a stored log: what a writer needs to chain the next record and to sign a
+ * checkpoint without reading the log back. Stores keep it in one row, updated in the same
+ * commit as the records.
+ */
+export interface StoredHead {
+  seq: number;
+  hash: string;
+  frontier: MerkleFrontier;
+  /** toSeq of the last checkpoint (FIRST_SEQ - 1 for none) and when it was signed. */
+  checkpointSeq: number;
+  checkpointMs: number;
+}
+
+/** The columns a store indexes for queries, taken from the event. */
+export interface IndexColumns {
+  id: string;
+  time: string;
+  type: string;
+  sessionId: string;
+  user: string | null;
+  repo: string | null;
+  tool: string | null;
+  decision: string | null;
+}
+
+export interface StoredRow {
+  record: ChainedRecord;
+  /** The event's RFC 8785 text, as stored. */
+  eventText: string;
+  columns: IndexColumns;
+}
+
+export interface ChainedBatch {
+  rows: StoredRow[];
+  head: StoredHead;
+  /** Checkpoints signed in this batch, in seq order (every N events, or one at the end). */
+  checkpoints: Checkpoint[];
+}
+
+export const EMPTY_HEAD: StoredHead = { seq: FIRST_SEQ - 1, hash: '', frontier: { size: 0, nodes: [] }, checkpointSeq: FIRST_SEQ - 1, checkpointMs: 0 };
+
+/**
+ * Chains `events` after `head` and signs a checkpoint when one is due (`force`: whenever
+ * any record is uncovered). Pure: the store writes the result in one commit.
+ * Throws AirlockError 'INTERNAL' for an event that is not JSON data.
+ */
+export function chainBatch(head: StoredHead, events: readonly AuditEvent[], options: StoreOptions, force = false): ChainedBatch {
+  const tree = createMerkleAccumulator(head.frontier);
+  if (tree.size !== head.seq - FIRST_SEQ + 1) {
+    throw new AirlockError('AUDIT_UNAVAILABLE', `the audit store's head is inconsistent (seq ${head.seq}, tree of ${tree.size}): run \`airlock audit verify\``);
+  }
+  const rows: StoredRow[] = [];
+  const checkpoints: Checkpoint[] = [];
+  const cadence = options.cadence ?? DEFAULT_CHECKPOINT_CADENCE;
+  const nowMs = options.nowMs();
+  let next: StoredHead = { ...head, frontier: head.frontier };
+  const sign = (): void => {
+    const checkpoint = signCheckpoint(
+      { version: 1, fromSeq: FIRST_SEQ, toSeq: next.seq, treeSize: tree.size, root: tree.root(), lastHash: next.hash, time: new Date(nowMs).toISOString(), keyId: options.signer.keyId },
+      options.signer,
+    );
+    checkpoints.push(checkpoint);
+    next = { ...next, checkpointSeq: next.seq, checkpointMs: nowMs };
+  };
+  for (const event of events) {
+    const { record, eventText } = chainEvent(next.seq < FIRST_SEQ ? undefined : next, event);
+    tree.append(record.hash);
+    rows.push({ record, eventText, columns: indexColumns(record.event) });
+    next = { ...next, seq: record.seq, hash: record.hash };
+    if (next.seq - next.checkpointSeq >= cadence.everyEvents) sign();
+  }
+  // Before the first checkpoint the clock has nothing to count from: only N events count.
+  const seconds = next.checkpointMs === 0 ? 0 : (nowMs - next.checkpointMs) / 1000;
+  const uncovered = next.seq - next.checkpointSeq;
+  if (force ? uncovered > 0 : isCheckpointDue({ uncheckpointedEvents: uncovered, secondsSinceCheckpoint: seconds, sessionEnded: false }, cadence)) sign();
+  return { rows, head: { ...next, frontier: tree.frontier() }, checkpoints };
+}
+
+/** The query columns of an event; absent fields are null. */
+export function indexColumns(event: AuditEvent): IndexColumns {
+  const e = event as Record<string, unknown>;
+  const actor = e.actor as { user?: unknown } | undefined;
+  const tool = e.tool as { name?: unknown } | undefined;
+  return {
+    id: typeof e.id === 'string' ? e.id : '',
+    time: event.time,
+    type: event.type,
+    sessionId: event.sessionId,
+    user: stringOrNull(actor?.user),
+    repo: stringOrNull(e.repo),
+    tool: stringOrNull(tool?.name),
+    decision: stringOrNull(e.decision),
+  };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A head row read back: checked, so a damaged row is a clear error, not a broken chain. */
+export function parseHead(row: { seq: number; hash: string; frontier: string; checkpoint_seq: number; checkpoint_ms: number } | undefined): StoredHead {
+  if (row === undefined) return EMPTY_HEAD;
+  try {
+    const frontier = JSON.parse(row.frontier) as MerkleFrontier;
+    return { seq: Number(row.seq), hash: row.hash, frontier, checkpointSeq: Number(row.checkpoint_seq), checkpointMs: Number(row.checkpoint_ms) };
+  } catch (error) {
+    throw new AirlockError('AUDIT_UNAVAILABLE', 'the audit store\'s head row is damaged: run `airlock audit verify`', { cause: error });
+  }
+}

@@ -1,0 +1,148 @@
+import { hash } from 'node:crypto';
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { AirlockError } from '../../core/index.js';
+import type { AuditEvent } from '../event.js';
+import type { ChainedRecord, Checkpoint } from '../chain/index.js';
+import { chainBatch, parseHead } from './batch.js';
+import type { ChainedBatch } from './batch.js';
+import { createGroupCommit } from './group-commit.js';
+import { whereClause } from './query-sql.js';
+import { parseCheckpointRow, recordOf } from './rows.js';
+import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import type { AuditQuery, AuditStore, StoreOptions } from './types.js';
+
+type Database = BetterSqlite3.Database;
+
+/**
+ * The embedded audit store: one SQLite file in WAL mode with synchronous=FULL, so a commit
+ * is on disk when append() resolves, and concurrent appends share one commit (group
+ * commit). Several airlock processes may write one file: each commit takes SQLite's write
+ * lock (BEGIN IMMEDIATE) and chains after the head it reads there.
+ *
+ * Throws AirlockError 'AUDIT_UNAVAILABLE' when the file cannot be opened or is not an
+ * audit store this version understands.
+ */
+export async function openSqliteStore(path: string, options: StoreOptions): Promise<AuditStore> {
+  const db = await openDatabase(path);
+  const s = statements(db);
+  const commitBatch = (events: readonly AuditEvent[], force: boolean): ChainedBatch =>
+    db.transaction(() => {
+      const batch = chainBatch(parseHead(s.head.get() as Parameters<typeof parseHead>[0]), events, options, force);
+      for (const { record, eventText, columns: c } of batch.rows) {
+        s.insert.run(record.seq, record.prevHash, record.hash, c.id, c.time, c.type, c.sessionId, c.user, c.repo, c.tool, c.decision, eventText);
+      }
+      const h = batch.head;
+      s.putHead.run(h.seq, h.hash, JSON.stringify(h.frontier), h.checkpointSeq, h.checkpointMs);
+      for (const cp of batch.checkpoints) s.putCheckpoint.run(cp.toSeq, JSON.stringify(cp));
+      return batch;
+    }).immediate();
+  const group = createGroupCommit((events) => unavailable(path, () => commitBatch(events, false).rows.map((r) => r.record)));
+  let closed = false;
+  const open = <T>(fn: () => T): Promise<T> => {
+    if (closed) return Promise.reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} is closed`));
+    return new Promise((resolve, reject) => {
+      try {
+        resolve(unavailable(path, fn));
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+  };
+  return {
+    kind: 'sqlite',
+    location: path,
+    append: (events) => (closed ? Promise.reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} is closed`)) : group.append(events)),
+    read: (afterSeq, limit) => open(() => (s.read.all(afterSeq, limit) as RecordRow[]).map(recordOf)),
+    query: (filter) => open(() => runQuery(db, filter)),
+    head: () => open(() => {
+      const h = parseHead(s.head.get() as Parameters<typeof parseHead>[0]);
+      return h.seq < 1 ? undefined : { seq: h.seq, hash: h.hash };
+    }),
+    checkpoint: async () => {
+      await group.flush();
+      return open(() => commitBatch([], true).checkpoints[0]);
+    },
+    checkpoints: () => open(() => (s.checkpoints.all() as { body: string }[]).map((r) => parseCheckpointRow(r.body) as Checkpoint)),
+    putBlob: (bytes) => open(() => {
+      const digest = `sha256:${hash('sha256', bytes, 'hex')}`;
+      s.putBlob.run(digest, bytes.length, bytes);
+      return digest;
+    }),
+    getBlob: (digest) => open(() => (s.getBlob.get(digest) as { bytes: Buffer } | undefined)?.bytes),
+    getCursor: (name) => open(() => (s.getCursor.get(name) as { seq: number } | undefined)?.seq ?? 0),
+    setCursor: (name, seq) => open(() => void s.setCursor.run(name, seq, options.nowMs())),
+    async close() {
+      if (closed) return;
+      await group.flush();
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+interface RecordRow {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  event: string;
+}
+
+async function openDatabase(path: string): Promise<Database> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const db = new Sqlite(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 15000');
+    db.exec(SQLITE_SCHEMA);
+    const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string }).value;
+    if (version !== '1') {
+      db.close();
+      throw new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} has schema version ${version}; this Airlock reads version 1: upgrade Airlock`);
+    }
+    await chmod(path, 0o600);
+    return db;
+  } catch (error) {
+    if (error instanceof AirlockError) throw error;
+    throw new AirlockError('AUDIT_UNAVAILABLE', `cannot open the audit store ${path}: ${(error as Error).message}; check the path and its permissions (audit.store.path)`, { cause: error });
+  }
+}
+
+function statements(db: Database) {
+  return {
+    head: db.prepare('SELECT seq, hash, frontier, checkpoint_seq, checkpoint_ms FROM head WHERE one = 1'),
+    putHead: db.prepare('INSERT OR REPLACE INTO head (one, seq, hash, frontier, checkpoint_seq, checkpoint_ms) VALUES (1, ?, ?, ?, ?, ?)'),
+    insert: db.prepare('INSERT INTO records (seq, prev_hash, hash, id, time, type, session_id, user_name, repo, tool, decision, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    putCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (to_seq, body) VALUES (?, ?)'),
+    checkpoints: db.prepare('SELECT body FROM checkpoints ORDER BY to_seq'),
+    read: db.prepare('SELECT seq, prev_hash, hash, event FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
+    putBlob: db.prepare('INSERT OR IGNORE INTO blobs (digest, size, bytes) VALUES (?, ?, ?)'),
+    getBlob: db.prepare('SELECT bytes FROM blobs WHERE digest = ?'),
+    getCursor: db.prepare('SELECT seq FROM cursors WHERE name = ?'),
+    setCursor: db.prepare(
+      'INSERT INTO cursors (name, seq, updated_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET seq = max(cursors.seq, excluded.seq), updated_ms = excluded.updated_ms',
+    ),
+  };
+}
+
+function runQuery(db: Database, filter: AuditQuery): ChainedRecord[] {
+  const where = whereClause(filter, () => '?');
+  const order = filter.newest === true ? 'DESC' : 'ASC';
+  const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+  const rows = db.prepare(`SELECT seq, prev_hash, hash, event FROM records ${where.sql} ORDER BY seq ${order}${limit}`).all(...where.params) as RecordRow[];
+  const records = rows.map(recordOf);
+  return filter.newest === true ? records.reverse() : records;
+}
+
+/** Runs fn; any failure that is not already an AirlockError means the log cannot be used. */
+function unavailable<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof AirlockError) throw error;
+    throw new AirlockError('AUDIT_UNAVAILABLE', `cannot write the audit store ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
