@@ -26,6 +26,8 @@ export interface TestProxyOptions {
   env?: Record<string, string>;
   lookup?: Lookup;
   limits?: Partial<ProxyLimits>;
+  /** The audit sink's `accepting` (false: the log cannot be written, fail closed). */
+  auditAccepting?: () => boolean;
 }
 
 /**
@@ -36,14 +38,16 @@ export async function openTestProxy(options: TestProxyOptions = {}): Promise<Tes
   const base = builtInPolicy();
   const policy: Policy = { ...base, egress: { ...base.egress, ...options.egress }, credentials: options.credentials ?? [], tls: options.tls ?? {} };
   const dir = mkdtempSync(join(tmpdir(), 'airlock-proxy-'));
-  const sink = createMemorySink();
+  const memory = createMemorySink();
+  const accepting = options.auditAccepting;
+  const sink = accepting === undefined ? memory : { write: memory.write, close: memory.close, get accepting() { return accepting(); } };
   const setup = await prepareEgress({ policy, sessionId: 'test-session', env: options.env ?? {}, clock: systemClock });
   const proxy = await openProxy({
     sessionId: 'test-session', socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,
     ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}),
   });
   return {
-    socketPath: proxy.socketPath, events: sink.events, placeholders: setup.placeholders, caPem: setup.caFiles?.caPem,
+    socketPath: proxy.socketPath, events: memory.events, placeholders: setup.placeholders, caPem: setup.caFiles?.caPem,
     close: async () => {
       await proxy.close();
       rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,11 @@ export interface AuditEvent {
 /** Where events go. write() never throws and never blocks the caller. */
 export interface AuditSink {
   write(event: AuditEvent): void;
+  /**
+   * False once events can no longer be recorded and policy says fail closed: whoever
+   * writes here must then refuse the action (the proxy denies all egress).
+   */
+  readonly accepting?: boolean;
   /** Flushes and closes; resolves when every written event is on disk. */
   close(): Promise<void>;
 }

@@ -73,4 +73,23 @@ credentials: []
 
 # Upstream TLS is verified against the system roots, plus this bundle when set.
 tls: {}
+
+# The audit log: every session and decision, hash-chained, with signed checkpoints.
+audit:
+  # sqlite (embedded; path defaults to AIRLOCK_HOME/audit/audit.db), or a central
+  #   { kind: postgres, url: postgres://airlock@db.example.com/airlock, password: { env: AIRLOCK_PG_PASSWORD } }
+  store: { kind: sqlite }
+  # When the log cannot be written: closed (the session loses egress and ends) or
+  # open (events wait in memory and are written when the store is back).
+  failMode: closed
+  # A signed Merkle checkpoint every N events or T seconds, and at every session end.
+  checkpoint: { everyEvents: 1000, everySeconds: 60 }
+  # The session's full patch is kept up to this many bytes.
+  maxPatchBytes: 10485760
+  # Also deliver events (at least once, from the store) to, e.g.:
+  #   - { kind: jsonl, name: archive, path: /var/log/airlock/audit.jsonl }
+  #   - { kind: syslog, name: siem, host: siem.example.com, port: 6514, tls: true }
+  #   - { kind: otlp, name: otel, url: http://127.0.0.1:4318/v1/logs }
+  #   - { kind: hec, name: splunk, url: https://splunk.example.com:8088/services/collector/event, token: { env: HEC_TOKEN } }
+  sinks: []
 `;

@@ -14,5 +14,6 @@ export function mergeOrgPolicy(base: Policy, org: OrgPolicyFile): Policy {
     egress: { ...base.egress, ...org.egress },
     credentials: org.credentials ?? base.credentials,
     tls: { ...base.tls, ...org.tls },
+    audit: { ...base.audit, ...org.audit },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditSchema } from './audit-schema.js';
 import { CredentialRouteSchema, EgressRuleSchema, EgressSchema, TlsSchema } from './egress-schema.js';
 
 /** Tool names are what users type after `airlock run`. */
@@ -69,6 +70,7 @@ export const PolicySchema = z.strictObject({
   egress: EgressSchema,
   credentials: z.array(CredentialRouteSchema),
   tls: TlsSchema,
+  audit: AuditSchema,
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -82,6 +84,8 @@ export const OrgPolicyFileSchema = z.strictObject({
   egress: EgressSchema.partial().optional(),
   credentials: z.array(CredentialRouteSchema).optional(),
   tls: TlsSchema.optional(),
+  /** Set by the organisation only: a repo policy has no audit section. */
+  audit: AuditSchema.partial().optional(),
 });
 export type OrgPolicyFile = z.infer<typeof OrgPolicyFileSchema>;
 
@@ -118,4 +122,5 @@ export const RepoPolicyFileSchema = z.strictObject({
 export type RepoPolicyFile = z.infer<typeof RepoPolicyFileSchema>;
 
 export { EgressRuleSchema, CredentialRouteSchema } from './egress-schema.js';
+export type { AuditPolicy, AuditSinkPolicy, AuditStorePolicy } from './audit-schema.js';
 export type { Egress, EgressRule, CredentialRoute, CredentialSource, CredentialInject, TlsPolicy } from './egress-schema.js';

@@ -8,6 +8,7 @@ import type { CredentialStore } from './credentials/store.js';
 import type { Placeholder } from './credentials/placeholders.js';
 import type { Lookup } from './egress/resolve.js';
 import type { SessionCa } from './tls/session-ca.js';
+import type { Denial } from './deny-codes.js';
 
 export interface ProxyLimits {
   /** Largest request head accepted, as the HTTP parser counts it: header names and values. */
@@ -51,6 +52,15 @@ export interface ProxyContext {
   clock: Clock;
   limits: ProxyLimits;
   agents: { http: HttpAgent; https: HttpsAgent };
+}
+
+/**
+ * The denial for every request once the audit log cannot record it (fail closed):
+ * egress that cannot be audited does not happen.
+ */
+export function auditGate(ctx: ProxyContext): Denial | undefined {
+  if (ctx.sink.accepting !== false) return undefined;
+  return { allow: false, code: 'AUDIT_UNAVAILABLE', message: 'the audit log cannot be written and policy says fail closed (audit.failMode): no more egress in this session' };
 }
 
 export function emit(ctx: ProxyContext, type: string, fields: Record<string, unknown>): void {

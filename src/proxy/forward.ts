@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import type { Secret } from '../core/index.js';
 import type { ProxyContext } from './context.js';
-import { emit } from './context.js';
+import { auditGate, emit } from './context.js';
 import { injectCredential } from './credentials/inject.js';
 import { createScrubber, scrubText } from './credentials/scrub.js';
 import type { Denial } from './deny-codes.js';
@@ -27,7 +27,7 @@ function deny(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: I
 /** Checks, then forwards one inspected request upstream, streaming both ways. */
 export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest): Promise<void> {
   const method = req.method ?? 'GET';
-  const decision = decideRequest(r.host, method, r.path, r.target);
+  const decision = auditGate(ctx) ?? decideRequest(r.host, method, r.path, r.target);
   if (!decision.allow) return deny(ctx, req, res, r, decision);
   const early = headerMisuse(ctx, req, r);
   if (early) return deny(ctx, req, res, r, early);

@@ -12,6 +12,7 @@ export type { OpenProxyOptions, ProxyHandle } from './open-proxy.js';
 export { prepareEgress, needsInterception } from './egress-setup.js';
 export type { EgressSetup, PrepareEgressOptions } from './egress-setup.js';
 export { placeholderEnv } from './credentials/placeholders.js';
+export { readCredentialSource } from './credentials/store.js';
 export type { Placeholder } from './credentials/placeholders.js';
 export { DENY_CODES } from './deny-codes.js';
 export type { DenyCode, Denial } from './deny-codes.js';

@@ -5,7 +5,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ProxyContext } from './context.js';
-import { emit } from './context.js';
+import { auditGate, emit } from './context.js';
 import type { Denial } from './deny-codes.js';
 import { decideHost } from './egress/decide.js';
 import type { HostAllowed, Target } from './egress/decide.js';
@@ -116,7 +116,7 @@ async function handleConnect(ctx: ProxyContext, req: IncomingMessage, socket: Du
     emit(ctx, 'net.request.denied', { decision: 'deny', code: 'PROXY_BAD_REQUEST', method: 'CONNECT', mode: 'tunnel' });
     return writeDenial(socket, bad(`CONNECT needs host:port with a port from 1 to 65535, got "${(req.url ?? '').slice(0, 80)}"`), 400);
   }
-  const host = decideHost(ctx.policy, target);
+  const host = auditGate(ctx) ?? decideHost(ctx.policy, target);
   if (!host.allow) {
     emit(ctx, 'net.request.denied', { decision: 'deny', code: host.code, rule: host.rule, method: 'CONNECT', host: target.host, port: target.port, mode: 'tunnel' });
     return writeDenial(socket, host);

@@ -3,7 +3,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { ProxyContext } from './context.js';
-import { emit } from './context.js';
+import { auditGate, emit } from './context.js';
 import { injectCredential } from './credentials/inject.js';
 import { decideRequest } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
@@ -16,7 +16,7 @@ import { armConnectTimeout, hostHeader, serverName } from './upstream.js';
 
 /** A WebSocket (or other) upgrade on inspected traffic: checked like a request, then relayed. */
 export async function forwardUpgrade(ctx: ProxyContext, req: IncomingMessage, client: Duplex, head: Buffer, r: InspectedRequest): Promise<void> {
-  const decision = decideRequest(r.host, req.method ?? 'GET', r.path, r.target);
+  const decision = auditGate(ctx) ?? decideRequest(r.host, req.method ?? 'GET', r.path, r.target);
   const denial = !decision.allow ? decision : headerMisuse(ctx, req, r);
   const resolved = denial ?? (await resolveTarget(r.target.host, { lookup: ctx.lookup, resolveMap: ctx.policy.egress.resolve, allowPrivate: r.host.allowPrivate }));
   if (!('ok' in resolved)) {

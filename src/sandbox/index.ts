@@ -7,7 +7,7 @@
  * memory / CPU limits, and destroy() leaves nothing running.
  */
 export type {
-  DriverProbe, ExitStatus, Leftover, OwnerRecord, SandboxDriver, SandboxMount, SandboxPlan, SandboxProcess, TerminalSize,
+  DriverProbe, ExitStatus, ImageFacts, Leftover, OwnerRecord, SandboxDriver, SandboxMount, SandboxPlan, SandboxProcess, TerminalSize,
 } from './types.js';
 export { createDrivers, chooseDriver, AUTO_ORDER } from './select-driver.js';
 export type { DriverSet, DriverSetOptions } from './select-driver.js';

@@ -30,6 +30,18 @@ describe.each(DRIVERS)('sandbox contract: %s', (name) => {
     expect(probe).toMatchObject({ driver: name, ok: true });
   });
 
+  it('describes the image a session runs for the audit record', async () => {
+    const facts = await driver.describeImage('airlock/base:bookworm');
+    if (name === 'docker') {
+      expect(facts.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const id = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', 'airlock/base:bookworm']).toString().trim();
+      expect(facts.digest).toBe(id);
+      await expect(driver.describeImage('airlock/no-such-image:1')).rejects.toMatchObject({ code: 'IMAGE_MISSING' });
+    } else {
+      expect(facts).toEqual({ digest: null, version: null });
+    }
+  });
+
   it('runs as a non-root user with no capabilities and no-new-privileges', async () => {
     const r = await runIn(driver, sh('id -u; id -g; grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):" /proc/self/status'), opts);
     expect(r.code).toBe(0);

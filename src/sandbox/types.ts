@@ -81,6 +81,13 @@ export interface Leftover {
 }
 
 /** One contract, every driver (docker, bwrap). */
+export interface ImageFacts {
+  /** "sha256:<hex>", the image's content-addressed id. */
+  digest: string | null;
+  /** The `org.opencontainers.image.version` label, when the image has one. */
+  version: string | null;
+}
+
 export interface SandboxDriver {
   readonly name: DriverName;
   /** Does this driver work on this host? Never throws. */
@@ -91,6 +98,12 @@ export interface SandboxDriver {
    * plan.user (never 0), with no capabilities and no network interface but lo.
    */
   start(plan: SandboxPlan): Promise<SandboxProcess>;
+  /**
+   * What the audit record says about the image a session runs: its content digest and
+   * the tool version its label names. Drivers without images (bwrap) give nulls.
+   * Failures: IMAGE_MISSING, DRIVER_UNAVAILABLE.
+   */
+  describeImage(image: string): Promise<ImageFacts>;
   /** Lists what this driver has running or left for any session. */
   listLeftovers(): Promise<Leftover[]>;
   /** Removes everything this driver made for the session. Idempotent. */

@@ -30,6 +30,25 @@ export function hashRecord(seq: number, prevHash: string, event: AuditEvent): st
 }
 
 /**
+ * A stored record may carry the exact text its store kept for the event (`storedText`,
+ * not enumerable). Verifying the bytes as stored is stricter than re-canonicalizing a
+ * parse of them (any change to the text fails, even one that parses the same), and it
+ * needs neither a parse nor a serialization.
+ */
+export function storedTextOf(record: ChainedRecord): string | undefined {
+  const text = (record as { storedText?: unknown }).storedText;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** The hash a record must carry, computed over its stored text when it has one. */
+export function hashOfRecord(record: ChainedRecord, seq: number = record.seq): string {
+  const text = storedTextOf(record);
+  if (text === undefined) return hashRecord(seq, record.prevHash, record.event);
+  if (Number.isSafeInteger(seq) && isHexHash(record.prevHash)) return hash('sha256', recordText(seq, record.prevHash, text), 'hex');
+  return hashRecord(seq, record.prevHash, record.event);
+}
+
+/**
  * Links an event after `prev` (undefined for a log's first record).
  *
  * The record holds a canonical copy of the event, so a caller that changes its own object
@@ -42,9 +61,11 @@ export function chainRecord(prev: { seq: number; hash: string } | undefined, eve
 
 /**
  * chainRecord, also giving the event's canonical JSON text: what a store keeps, so that
- * reading it back and hashing it again needs no second serialization.
+ * reading it back and hashing it again needs no second serialization. With copy false
+ * the record holds `event` itself (a store that keeps the text needs no copy; the caller
+ * must not change the object afterwards).
  */
-export function chainEvent(prev: { seq: number; hash: string } | undefined, event: AuditEvent): { record: ChainedRecord; eventText: string } {
+export function chainEvent(prev: { seq: number; hash: string } | undefined, event: AuditEvent, copy = true): { record: ChainedRecord; eventText: string } {
   if (prev !== undefined && (!Number.isSafeInteger(prev.seq) || prev.seq < FIRST_SEQ || !isHexHash(prev.hash))) {
     throw new AirlockError('INTERNAL', 'cannot chain after a record without an integer seq and a SHA-256 hex hash');
   }
@@ -53,8 +74,8 @@ export function chainEvent(prev: { seq: number; hash: string } | undefined, even
   const eventText = canonicalize(event);
   const text = recordText(seq, prevHash, eventText);
   // eventText is canonical JSON of an AuditEvent, so parsing it gives an equal AuditEvent.
-  const copy = JSON.parse(eventText) as AuditEvent;
-  return { record: { seq, prevHash, hash: hash('sha256', text, 'hex'), event: copy }, eventText };
+  const stored = copy ? (JSON.parse(eventText) as AuditEvent) : event;
+  return { record: { seq, prevHash, hash: hash('sha256', text, 'hex'), event: stored }, eventText };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { FIRST_SEQ, GENESIS_HASH, hashRecord } from './chain.js';
+import { FIRST_SEQ, GENESIS_HASH, hashOfRecord } from './chain.js';
 import type { ChainedRecord } from './chain.js';
 
 export type VerifyProblem =
@@ -127,7 +127,7 @@ function hasSeqAfter(records: readonly ChainedRecord[], from: number, seq: numbe
 
 function hashMatches(r: ChainedRecord): boolean {
   try {
-    return typeof r.hash === 'string' && hashRecord(r.seq, r.prevHash, r.event) === r.hash;
+    return typeof r.hash === 'string' && hashOfRecord(r) === r.hash;
   } catch {
     // An event that cannot be canonicalized cannot be the one that was hashed.
     return false;

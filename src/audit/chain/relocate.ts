@@ -1,4 +1,4 @@
-import { FIRST_SEQ, GENESIS_HASH, hashRecord } from './chain.js';
+import { FIRST_SEQ, GENESIS_HASH, hashOfRecord, storedTextOf } from './chain.js';
 import type { ChainedRecord } from './chain.js';
 
 /**
@@ -28,14 +28,22 @@ export function restoreMovedSeqs(records: readonly ChainedRecord[]): ChainedReco
   }
   return records.map((r) => {
     const seq = trueSeq.get(r);
-    return seq === undefined || seq === r.seq ? r : { ...r, seq };
+    return seq === undefined || seq === r.seq ? r : withSeq(r, seq);
   });
 }
 
 function hashesAt(r: ChainedRecord, seq: number): boolean {
   try {
-    return hashRecord(seq, r.prevHash, r.event) === r.hash;
+    return hashOfRecord(r, seq) === r.hash;
   } catch {
     return false;
   }
+}
+
+/** A copy of r with another seq, keeping its stored text. */
+function withSeq(r: ChainedRecord, seq: number): ChainedRecord {
+  const copy = { ...r, seq };
+  const text = storedTextOf(r);
+  if (text !== undefined) Object.defineProperty(copy, 'storedText', { value: text, enumerable: false });
+  return copy;
 }

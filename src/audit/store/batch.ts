@@ -70,7 +70,8 @@ export function chainBatch(head: StoredHead, events: readonly AuditEvent[], opti
     next = { ...next, checkpointSeq: next.seq, checkpointMs: nowMs };
   };
   for (const event of events) {
-    const { record, eventText } = chainEvent(next.seq < FIRST_SEQ ? undefined : next, event);
+    // No copy: the store keeps eventText, and the caller gets its own event back.
+    const { record, eventText } = chainEvent(next.seq < FIRST_SEQ ? undefined : next, event, false);
     tree.append(record.hash);
     rows.push({ record, eventText, columns: indexColumns(record.event) });
     next = { ...next, seq: record.seq, hash: record.hash };

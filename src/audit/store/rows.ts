@@ -2,11 +2,25 @@ import type { AuditEvent } from '../event.js';
 import type { ChainedRecord } from '../chain/index.js';
 
 /**
- * A stored record read back. Text that is not JSON (a damaged or edited row) is kept as
- * the raw string, so verify reports the record as edited instead of failing to read it.
+ * A stored record read back. The event is parsed when first used, and the exact stored
+ * text rides along (not enumerable, as `storedText`) so verify hashes the bytes as stored
+ * without parsing them. Text that is not JSON (a damaged or edited row) parses to the raw
+ * string, so verify reports the record as edited instead of failing to read it.
  */
 export function recordOf(row: { seq: number | string; prev_hash: string; hash: string; event: string | object }): ChainedRecord {
-  return { seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, event: parseEvent(row.event) };
+  const text = row.event;
+  let parsed: AuditEvent | undefined;
+  const record = {
+    seq: Number(row.seq),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    get event(): AuditEvent {
+      parsed ??= parseEvent(text);
+      return parsed;
+    },
+  };
+  if (typeof text === 'string') Object.defineProperty(record, 'storedText', { value: text, enumerable: false });
+  return record;
 }
 
 function parseEvent(text: string | object): AuditEvent {

@@ -6,7 +6,7 @@ import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
 import type { ChainedRecord, Checkpoint } from '../chain/index.js';
 import { chainBatch, parseHead } from './batch.js';
-import type { ChainedBatch } from './batch.js';
+import type { ChainedBatch, StoredRow } from './batch.js';
 import { createGroupCommit } from './group-commit.js';
 import { whereClause } from './query-sql.js';
 import { parseCheckpointRow, recordOf } from './rows.js';
@@ -30,9 +30,7 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
   const commitBatch = (events: readonly AuditEvent[], force: boolean): ChainedBatch =>
     db.transaction(() => {
       const batch = chainBatch(parseHead(s.head.get() as Parameters<typeof parseHead>[0]), events, options, force);
-      for (const { record, eventText, columns: c } of batch.rows) {
-        s.insert.run(record.seq, record.prevHash, record.hash, c.id, c.time, c.type, c.sessionId, c.user, c.repo, c.tool, c.decision, eventText);
-      }
+      insertRows(s, batch.rows);
       const h = batch.head;
       s.putHead.run(h.seq, h.hash, JSON.stringify(h.frontier), h.checkpointSeq, h.checkpointMs);
       for (const cp of batch.checkpoints) s.putCheckpoint.run(cp.toSeq, JSON.stringify(cp));
@@ -111,11 +109,32 @@ async function openDatabase(path: string): Promise<Database> {
   }
 }
 
+/** Rows per INSERT statement: one statement per row costs more than the row itself. */
+const ROWS_PER_INSERT = 64;
+const INSERT_COLUMNS = 'INSERT INTO records (seq, prev_hash, hash, id, time, type, session_id, user_name, repo, tool, decision, event) VALUES ';
+
+function insertRows(s: ReturnType<typeof statements>, rows: readonly StoredRow[]): void {
+  let at = 0;
+  for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) s.insertMany.run(rowParams(rows, at, ROWS_PER_INSERT));
+  for (; at < rows.length; at++) s.insert.run(rowParams(rows, at, 1));
+}
+
+function rowParams(rows: readonly StoredRow[], from: number, count: number): unknown[] {
+  const params: unknown[] = [];
+  for (let i = from; i < from + count; i++) {
+    const { record: r, eventText, columns: c } = rows[i] as StoredRow;
+    params.push(r.seq, r.prevHash, r.hash, c.id, c.time, c.type, c.sessionId, c.user, c.repo, c.tool, c.decision, eventText);
+  }
+  return params;
+}
+
 function statements(db: Database) {
+  const values = (n: number) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   return {
+    insertMany: db.prepare(INSERT_COLUMNS + values(ROWS_PER_INSERT)),
     head: db.prepare('SELECT seq, hash, frontier, checkpoint_seq, checkpoint_ms FROM head WHERE one = 1'),
     putHead: db.prepare('INSERT OR REPLACE INTO head (one, seq, hash, frontier, checkpoint_seq, checkpoint_ms) VALUES (1, ?, ?, ?, ?, ?)'),
-    insert: db.prepare('INSERT INTO records (seq, prev_hash, hash, id, time, type, session_id, user_name, repo, tool, decision, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insert: db.prepare(INSERT_COLUMNS + values(1)),
     putCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (to_seq, body) VALUES (?, ?)'),
     checkpoints: db.prepare('SELECT body FROM checkpoints ORDER BY to_seq'),
     read: db.prepare('SELECT seq, prev_hash, hash, event FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),

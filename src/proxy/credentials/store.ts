@@ -26,8 +26,18 @@ function runCommand(argv: readonly string[]): Promise<string> {
   });
 }
 
-async function readSource(route: CredentialRoute, source: CredentialSource, env: CredentialStoreOptions['env']): Promise<string> {
-  const where = `credential route ${route.name}`;
+/**
+ * Reads a secret from a credential source (env, file or command) in airlock's own
+ * process; `where` names its use for messages (never the value). Trimmed; an empty value
+ * is AirlockError 'CONFIG_INVALID', as is a source that cannot be read.
+ */
+export async function readCredentialSource(where: string, source: CredentialSource, env: CredentialStoreOptions['env']): Promise<Secret> {
+  const value = (await readSource(where, source, env)).trim();
+  if (value === '') throw new AirlockError('CONFIG_INVALID', `${where}: its source gave an empty secret`);
+  return new Secret(value);
+}
+
+async function readSource(where: string, source: CredentialSource, env: CredentialStoreOptions['env']): Promise<string> {
   if ('env' in source) {
     const value = env[source.env];
     if (value === undefined || value === '') throw new AirlockError('CONFIG_INVALID', `${where}: the environment variable ${source.env} is not set in airlock's environment; export it before running airlock`);
@@ -54,9 +64,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     async get(route) {
       const hit = cache.get(route.name);
       if (hit !== undefined && hit.expiresMs > options.clock.nowMs()) return hit.secret;
-      const value = (await readSource(route, route.source, options.env)).trim();
-      if (value === '') throw new AirlockError('CONFIG_INVALID', `credential route ${route.name}: its source gave an empty secret`);
-      const secret = new Secret(value);
+      const secret = await readCredentialSource(`credential route ${route.name}`, route.source, options.env);
       const ttlMs = 'command' in route.source ? route.source.ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
       cache.set(route.name, { secret, expiresMs: options.clock.nowMs() + ttlMs });
       return secret;

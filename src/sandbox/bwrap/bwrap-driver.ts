@@ -58,6 +58,8 @@ export function createBwrapDriver(options: BwrapDriverOptions): SandboxDriver {
     name: 'bwrap',
     probe,
     start,
+    // bwrap runs the host's own files: there is no image to name.
+    describeImage: async () => ({ digest: null, version: null }),
     async listLeftovers() {
       const detection = await cgroups();
       if (!detection.ok) return [];

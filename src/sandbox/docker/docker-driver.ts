@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { AirlockError } from '../../core/index.js';
-import type { DriverProbe, ExitStatus, Leftover, SandboxDriver, SandboxPlan, SandboxProcess } from '../types.js';
+import type { DriverProbe, ExitStatus, ImageFacts, Leftover, SandboxDriver, SandboxPlan, SandboxProcess } from '../types.js';
 import { containerSpec } from './container-spec.js';
 import { dockerError } from './errors.js';
 import { LABEL_OWNER, LABEL_SESSION, ownerFromLabel } from './labels.js';
@@ -30,9 +30,10 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
     }
   }
 
-  async function ensureImage(docker: Docker, image: string): Promise<void> {
+  async function ensureImage(docker: Docker, image: string): Promise<ImageFacts> {
     try {
-      await docker.getImage(image).inspect();
+      const info = await docker.getImage(image).inspect();
+      return { digest: info.Id, version: info.Config?.Labels?.['org.opencontainers.image.version'] ?? null };
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) {
         throw new AirlockError('IMAGE_MISSING', `image ${image} is not in Docker Engine: build it with scripts/setup-host.sh (there is no registry to pull from)`);
@@ -79,7 +80,7 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
     await Promise.all(list.map((c) => removeQuietly(docker.getContainer(c.Id))));
   }
 
-  return { name: 'docker', probe, start, listLeftovers, reap };
+  return { name: 'docker', probe, start, describeImage: async (image) => ensureImage(await connect(), image), listLeftovers, reap };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
