@@ -25,5 +25,8 @@ export default function setup(): void {
       problems.push(`${tool} is not installed: run scripts/setup-host.sh`);
     }
   }
+  for (const [file, what] of [['/usr/lib/postgresql/15/bin/initdb', 'PostgreSQL 15 (audit store tests)'], ['/usr/sbin/rsyslogd', 'rsyslog (syslog sink tests)']]) {
+    if (!existsSync(file as string)) problems.push(`${what as string} is not installed: run scripts/setup-host.sh`);
+  }
   if (problems.length > 0) throw new Error(`the test suite needs real components:\n- ${problems.join('\n- ')}`);
 }

@@ -91,4 +91,4 @@ export function stampEvent(context: EventContext, id: string, event: AuditEvent)
   };
 }
 
-const RESERVED = new Set(['schema', 'id', 'classUid', 'activityId', 'actor', 'policyHash', 'tool', 'repo', 'driver']);
+const RESERVED = new Set(['seq', 'hash', 'schema', 'id', 'classUid', 'activityId', 'actor', 'policyHash', 'tool', 'repo', 'driver']);

@@ -23,3 +23,8 @@ export type { AuditQuery, AuditStore, StoreOptions } from './store/types.js';
 export { createAuditWriter } from './writer.js';
 export type { AuditWriter, AuditWriterOptions } from './writer.js';
 export { OCSF_VERSION, toOcsf } from './ocsf.js';
+export { openPostgresStore } from './store/postgres-store.js';
+export type { PostgresStoreOptions } from './store/postgres-store.js';
+/** Sinks: the log delivered from the store at least once, in seq order; cursors "sink:<name>". */
+export { createForwarder, openSinkTarget, openSinkTargets, SinkConfigSchema, SinkConfigsSchema, SYSLOG_SD_ID } from './sinks/index.js';
+export type { AuditSinkTarget, Forwarder, ForwarderOptions, ReadSecret, SinkConfig, SinkDependencies, SinkStatus } from './sinks/index.js';

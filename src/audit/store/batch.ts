@@ -1,6 +1,7 @@
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
 import { DEFAULT_CHECKPOINT_CADENCE, FIRST_SEQ, chainEvent, createMerkleAccumulator, isCheckpointDue, signCheckpoint } from '../chain/index.js';
+import { isHexHash } from '../chain/merkle.js';
 import type { ChainedRecord, Checkpoint, MerkleFrontier } from '../chain/index.js';
 import type { StoreOptions } from './types.js';
 
@@ -106,12 +107,19 @@ function stringOrNull(value: unknown): string | null {
 }
 
 /** A head row read back: checked, so a damaged row is a clear error, not a broken chain. */
-export function parseHead(row: { seq: number; hash: string; frontier: string; checkpoint_seq: number; checkpoint_ms: number } | undefined): StoredHead {
+export function parseHead(row: { seq: number | string; hash: string; frontier: string; checkpoint_seq: number | string; checkpoint_ms: number | string } | undefined): StoredHead {
   if (row === undefined) return EMPTY_HEAD;
+  const damaged = (cause?: unknown) => new AirlockError('AUDIT_UNAVAILABLE', 'the audit store\'s head row is damaged: run `airlock audit verify`', { cause });
+  let frontier: MerkleFrontier;
   try {
-    const frontier = JSON.parse(row.frontier) as MerkleFrontier;
-    return { seq: Number(row.seq), hash: row.hash, frontier, checkpointSeq: Number(row.checkpoint_seq), checkpointMs: Number(row.checkpoint_ms) };
+    frontier = JSON.parse(row.frontier) as MerkleFrontier;
   } catch (error) {
-    throw new AirlockError('AUDIT_UNAVAILABLE', 'the audit store\'s head row is damaged: run `airlock audit verify`', { cause: error });
+    throw damaged(error);
   }
+  const head = { seq: Number(row.seq), hash: row.hash, frontier, checkpointSeq: Number(row.checkpoint_seq), checkpointMs: Number(row.checkpoint_ms) };
+  const wellFormed =
+    Number.isSafeInteger(head.seq) && Number.isSafeInteger(head.checkpointSeq) && Number.isSafeInteger(head.checkpointMs) &&
+    (head.seq < FIRST_SEQ || isHexHash(head.hash)) && typeof frontier === 'object' && frontier !== null && Array.isArray(frontier.nodes) && frontier.size === head.seq;
+  if (!wellFormed) throw damaged();
+  return head;
 }

@@ -20,8 +20,10 @@ export interface AuditStore {
    * their records once they are durable (on disk, or acknowledged by PostgreSQL); calls
    * that arrive while a commit is in flight are committed together (group commit).
    * A checkpoint is signed in the same commit when the cadence makes one due.
-   * Rejects with AirlockError 'AUDIT_UNAVAILABLE' when the store cannot be written; the
-   * events are then not in the log.
+   * Rejects with AirlockError 'AUDIT_UNAVAILABLE' when the store cannot be written. For
+   * SQLite the events are then not in the log; for a networked store a connection lost
+   * after COMMIT was sent leaves it unknown, so a retry may store an event twice (same
+   * id: readers and sinks de-duplicate by event id).
    */
   append(events: readonly AuditEvent[]): Promise<ChainedRecord[]>;
   /** Records with seq > afterSeq, in seq order, at most `limit`. */
@@ -61,7 +63,7 @@ export interface AuditQuery {
   repo?: string;
   /** event.tool.name */
   tool?: string;
-  /** event.decision: 'allowed' | 'denied' */
+  /** event.decision: 'allow' | 'deny' (as the proxy writes it) */
   decision?: string;
   /** event.type, any of these */
   types?: readonly string[];
