@@ -2,3 +2,5 @@
  * workspace: the repository a session works on. Failure: REPO_NOT_FOUND (exit 66).
  */
 export { resolveRepo } from './resolve-repo.js';
+export { createGitRunner, disposeSnapshot, gitChanges, gitSnapshot, stripUrlCredentials } from './git/index.js';
+export type { FileChange, GitChangesOptions, GitRunner, GitRunnerOptions, GitSnapshotOptions, RepoChanges, RepoSnapshot } from './git/index.js';
