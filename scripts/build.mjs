@@ -15,7 +15,7 @@ await build({
   target: 'node20',
   outdir: 'dist/cli',
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['dockerode'],
+  external: ['dockerode', 'better-sqlite3', 'pg'],
   sourcemap: true,
   minifySyntax: true,
   logLevel: 'warning',

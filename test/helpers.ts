@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,4 +93,23 @@ export function waitFor(predicate: () => boolean, timeoutMs: number, what: strin
     };
     tick();
   });
+}
+
+/** A git repository with one commit of `files` and an origin remote, owned by `owner`. */
+export function makeGitRepo(files: Record<string, string>, owner: number, remote = 'https://builder:s3cr3t-token@git.example.com/org/app.git'): { path: string; head: string; remove: () => void } {
+  const repo = makeRepo(files, owner);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'safe.directory=*', '-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: repo.path }).toString().trim();
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'start');
+  git('remote', 'add', 'origin', remote);
+  execFileSync('chown', ['-R', `${owner}:${owner}`, repo.path]);
+  return { ...repo, head: git('rev-parse', 'HEAD') };
+}
+
+/** A session's events, read back through `airlock audit query` as a person would. */
+export async function sessionEvents(home: string, sessionId: string): Promise<Record<string, unknown>[]> {
+  const run = await airlock(['audit', 'query', '--session', sessionId, '--limit', '100000', '--json'], { home });
+  if (run.code !== 0) throw new Error(`airlock audit query failed (${String(run.code)}): ${run.stderr}`);
+  return (JSON.parse(run.stdout.toString()) as { event: Record<string, unknown> }[]).map((r) => r.event);
 }

@@ -67,6 +67,50 @@ gone (for example killed with SIGKILL). Live sessions are never touched. Every
 \`airlock run\` and \`airlock exec\` does this too before it starts.`,
     load: () => import('./commands/gc.js'),
   },
+  sessions: {
+    summary: 'list recorded sessions and show one',
+    help: `Usage: airlock sessions list [--limit N] [--since T] [--user U] [--repo DIR] [--tool T] [--json]
+       airlock sessions show <session-id> [--json] [--patch]
+
+list prints the newest sessions (default 20): who ran which tool on which repository,
+its exit code, time, egress (allowed/denied) and files changed. show prints one
+session's record: repository remote, branch and HEAD before and after, tool image
+digest, driver, policy hash, egress per host, findings and the files changed;
+--patch prints the stored patch (pipe it to git apply).
+T is an ISO 8601 time (2026-11-24, 2026-11-24T10:00:00Z) or an age (90m, 12h, 7d).
+
+Examples:
+  airlock sessions list --since 7d --user alice
+  airlock sessions show 01jdq5x3v8k2m4n6p8r0s2t4w6 --patch | git apply`,
+    load: () => import('./commands/sessions.js'),
+  },
+  audit: {
+    summary: 'verify, search and export the audit log',
+    help: `Usage: airlock audit verify [--key PUBLIC.pem] [--json]
+       airlock audit tail [-f] [--session ID] [-n N] [--json]
+       airlock audit query [--since T] [--until T] [--user U] [--repo DIR] [--tool T]
+                           [--decision allowed|denied] [--type TYPE]... [--session ID] [--limit N] [--json]
+       airlock audit export [--format jsonl|ocsf] [--since T] [--until T]
+       airlock audit export-key
+       airlock audit ship [--timeout SECONDS] [--json]
+
+verify re-hashes every record and checks every signed checkpoint; it names the first
+edited, deleted, inserted or reordered record, or a truncated tail, and exits 65 when
+the log was changed. --key verifies with an exported public key (the default is this
+machine's own). export writes one JSON object per line: jsonl gives Airlock's records
+with their chain (seq, prevHash, hash, event); ocsf gives OCSF ${'1.3'} events.
+export-key prints the public key that verifies this machine's checkpoints. ship
+delivers what the policy's audit.sinks have not received yet (every session does this
+too; a sink that was down catches up from its cursor) and exits 74 if some remain.
+The store is the policy's audit.store (default AIRLOCK_HOME/audit/audit.db).
+
+Examples:
+  airlock audit verify
+  airlock audit tail -f --session 01jdq5x3v8k2m4n6p8r0s2t4w6
+  airlock audit query --since 24h --decision denied
+  airlock audit export --format ocsf --since 2026-11-01 > airlock-ocsf.jsonl`,
+    load: () => import('./commands/audit.js'),
+  },
   'internal-gen-schema': {
     summary: 'write JSON Schemas into schema/',
     help: 'Usage: airlock internal-gen-schema [DIR]',

@@ -8,13 +8,15 @@ import type { SandboxDriver } from '../sandbox/index.js';
 import { collectGarbage, runSession } from '../session/index.js';
 import type { SessionIo, SignalSource } from '../session/index.js';
 import { resolveRepo } from '../workspace/index.js';
+import { createGitRunner } from '../workspace/index.js';
+import { actorOf, openAuditStore, startSinks } from './audit-store.js';
 import type { CliContext } from './context.js';
 
 export interface SessionRequest {
   repo: string | undefined;
   driver: string | undefined;
   /** Picks image, argv and env from the effective policy. */
-  resolve: (policy: EffectivePolicy) => { image: string; argv: string[]; env: Record<string, string> };
+  resolve: (policy: EffectivePolicy) => { tool: string; image: string; argv: string[]; env: Record<string, string> };
 }
 
 export function orgPolicyFile(ctx: CliContext): string {
@@ -64,17 +66,26 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
   const requested = parseDriver(request.driver);
   const repoDir = await resolveRepo(request.repo ?? '.', ctx.cwd);
   const policy = await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx), repoDir });
-  const { image, argv, env } = request.resolve(policy);
+  const { tool, image, argv, env } = request.resolve(policy);
   const driver = await chooseDriver(requested ?? policy.policy.sandbox.driver, ctx.drivers);
   await collectGarbage({ home: ctx.home, drivers: [driver], logger: ctx.logger });
+  const store = await openAuditStore(ctx, policy.policy.audit);
+  const forwarder = await startSinks(ctx, policy.policy.audit, store).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   try {
     const result = await runSession({
-      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv: env,
+      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv: env, toolName: tool,
       io: sessionIo(ctx), signals: processSignals, clock: ctx.clock, logger: ctx.logger, ownerPid: process.pid,
       bridgePath: ctx.helpers.bridge, env: ctx.env,
+      audit: { store, policy: policy.policy.audit, actor: actorOf(ctx), git: createGitRunner({ env: ctx.env }), ...(forwarder ? { sinks: forwarder } : {}) },
     });
     return result.exit.code;
   } catch (error) {
     throw await startFailure(driver, error);
+  } finally {
+    await forwarder?.stop();
+    await store.close();
   }
 }

@@ -4,13 +4,14 @@ import { createSessionId } from '../core/index.js';
 import type { EffectivePolicy } from '../policy/index.js';
 import type { ExitStatus, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
 import { ownerOf } from '../sandbox/index.js';
-import { openJsonlSink } from '../audit/index.js';
-import type { AuditSink } from '../audit/index.js';
+import { AirlockError } from '../core/index.js';
 import type { Lookup } from '../proxy/index.js';
 import { startEgress } from './egress-wiring.js';
 import type { EgressWiring } from './egress-wiring.js';
 import { planSession } from './plan.js';
-import { createRunDir, removeRunDir, sessionDirOf } from './run-dir.js';
+import { createRunDir, removeRunDir } from './run-dir.js';
+import { startSessionAudit } from './session-audit.js';
+import type { SessionAudit, SessionAuditDeps } from './session-audit.js';
 
 export interface SessionTerminal {
   size(): TerminalSize;
@@ -52,9 +53,12 @@ export interface RunSessionOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Name resolution for the proxy (tests pin it; default: the system resolver). */
   lookup?: Lookup;
+  /** The tool's name as the person asked for it (`run claude`: claude; `exec`: exec). */
+  toolName: string;
+  audit: SessionAuditDeps;
 }
 
-export type SessionEnd = 'exit' | 'timeout' | 'SIGTERM' | 'SIGHUP';
+export type SessionEnd = 'exit' | 'timeout' | 'SIGTERM' | 'SIGHUP' | 'audit';
 
 export interface SessionResult {
   sessionId: string;
@@ -76,10 +80,31 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
   const runDir = await createRunDir(options.home, sessionId, owner, options.driver.name);
   let proc: SandboxProcess | undefined;
   let egress: EgressWiring | undefined;
-  let sink: AuditSink | undefined;
+  let audit: SessionAudit | undefined;
+  let result: { exit: ExitStatus; endedBy: SessionEnd } | undefined;
+  const stop = createStopLatch();
   const cleanups: (() => void)[] = [];
   try {
-    sink = await openJsonlSink({ path: `${sessionDirOf(options.home, sessionId)}/events.jsonl`, onError: (e) => logger.warn(`cannot write the session's events: ${e.message}`) });
+    const image = await options.driver.describeImage(options.image);
+    audit = await startSessionAudit(
+      options.audit,
+      {
+        sessionId, repoDir: options.repoDir, driver: options.driver.name, policyHash: policy.hash, argv: options.argv,
+        tool: { name: options.toolName, version: image.version, image: options.image, digest: image.digest },
+      },
+      {
+        clock: options.clock, logger,
+        onUnavailable: (error) => {
+          if (options.audit.policy.failMode === 'open') {
+            logger.warn(`audit: ${error.message}; fail open: events wait in memory until the store is back (audit.failMode)`);
+            return;
+          }
+          logger.info(`session ${sessionId} stopped: the audit log cannot be written (${error.message}); egress was cut and the session ends, as audit.failMode closed says`);
+          stop.trigger('audit', ERROR_EXIT_AUDIT);
+        },
+      },
+    );
+    const sink = audit.sink;
     egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const plan = planSession({
       sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, argv: options.argv,
@@ -87,23 +112,47 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       extraMounts: egress.mounts, extraEnv: egress.env, argvPrefix: egress.argvPrefix,
     });
     logger.info(`session ${sessionId} (${options.driver.name}, policy ${policy.hash.slice(0, 12)})`);
-    sink.write({ type: 'session.started', time: new Date(options.clock.nowMs()).toISOString(), sessionId, driver: options.driver.name, argv: options.argv, repo: options.repoDir, policyHash: policy.hash });
     proc = await options.driver.start(plan);
     connectIo(proc, io, cleanups);
-    const result = await waitForEnd(proc, options, cleanups);
+    result = await waitForEnd(proc, options, cleanups, stop);
     if (result.endedBy === 'timeout') {
       logger.info(`session ${sessionId} stopped: it reached the policy's time limit of ${policy.policy.limits.timeoutSeconds} s (limits.timeoutSeconds); raise the limit or split the work`);
     }
     if (result.exit.oomKilled) logger.info(`session ${sessionId}: the command was killed for using more than the policy's ${policy.policy.limits.memoryMb} MiB (limits.memoryMb)`);
-    sink.write({ type: 'session.ended', time: new Date(options.clock.nowMs()).toISOString(), sessionId, exitCode: result.exit.code, endedBy: result.endedBy });
     return { sessionId, ...result };
   } finally {
     for (const c of cleanups.reverse()) c();
     await proc?.destroy();
     await egress?.proxy.close();
-    await sink?.close();
+    const exit = result?.exit ?? { code: ERROR_EXIT_SANDBOX, signal: null, oomKilled: false };
+    await audit?.end({ exitCode: exit.code, endedBy: result?.endedBy ?? 'error', oomKilled: exit.oomKilled });
     await removeRunDir(options.home, sessionId);
   }
+}
+
+const ERROR_EXIT_AUDIT = new AirlockError('AUDIT_UNAVAILABLE', '').exitCode;
+const ERROR_EXIT_SANDBOX = new AirlockError('SANDBOX_FAILED', '').exitCode;
+
+/** A stop asked for from outside the session's own events (the audit log failing). */
+interface StopLatch {
+  trigger(endedBy: SessionEnd, code: number): void;
+  /** Calls fn now if a stop was already asked for, else when one is. */
+  onStop(fn: (endedBy: SessionEnd, code: number) => void): void;
+}
+
+function createStopLatch(): StopLatch {
+  let asked: [SessionEnd, number] | undefined;
+  let listener: ((endedBy: SessionEnd, code: number) => void) | undefined;
+  return {
+    trigger(endedBy, code) {
+      asked ??= [endedBy, code];
+      listener?.(endedBy, code);
+    },
+    onStop(fn) {
+      listener = fn;
+      if (asked !== undefined) fn(...asked);
+    },
+  };
 }
 
 function connectIo(proc: SandboxProcess, io: SessionIo, cleanups: (() => void)[]): void {
@@ -125,7 +174,7 @@ function connectIo(proc: SandboxProcess, io: SessionIo, cleanups: (() => void)[]
   proc.stderr.pipe(io.stderr, { end: false });
 }
 
-function waitForEnd(proc: SandboxProcess, options: RunSessionOptions, cleanups: (() => void)[]): Promise<{ exit: ExitStatus; endedBy: SessionEnd }> {
+function waitForEnd(proc: SandboxProcess, options: RunSessionOptions, cleanups: (() => void)[], stop: StopLatch): Promise<{ exit: ExitStatus; endedBy: SessionEnd }> {
   return new Promise((resolve, reject) => {
     // Once airlock stops the session, the command's own exit (a kill) is not the outcome.
     let stopping = false;
@@ -135,6 +184,7 @@ function waitForEnd(proc: SandboxProcess, options: RunSessionOptions, cleanups: 
       void proc.destroy().then(() => resolve({ exit: { code, signal: null, oomKilled: false }, endedBy }), reject);
     };
     const timer = setTimeout(() => stopWith('timeout', 124), options.policy.policy.limits.timeoutSeconds * 1000);
+    stop.onStop(stopWith);
     cleanups.push(() => clearTimeout(timer));
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) cleanups.push(options.signals.on(sig, () => stopWith(sig, SIGNAL_EXIT[sig])));
     // Ctrl-C from a terminal arrives as a byte (raw mode); a SIGINT sent to airlock goes inside.

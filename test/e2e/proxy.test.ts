@@ -1,8 +1,8 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVERS, ROOT, airlock, hostWriterUid, makeRepo, tempDir } from '../helpers.js';
+import { DRIVERS, ROOT, airlock, hostWriterUid, makeRepo, sessionEvents, tempDir } from '../helpers.js';
 import type { AirlockRun } from '../helpers.js';
 import { sessionIdFrom } from '../leftovers.js';
 import { createTestUpstreamCa, keystreamSha, startHttpUpstream, startHttpsUpstream } from '../upstreams.js';
@@ -81,8 +81,7 @@ describe.each(DRIVERS)('governance proxy on %s (real sandbox, real sockets)', (d
     const all = run.stdout.toString('latin1');
     text = all.slice(0, all.indexOf('=== dump'));
     probes = Object.fromEntries(text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).map((o) => [o.name as string, o]));
-    const file = join(home.path, 'sessions', sessionIdFrom(run.stderr), 'events.jsonl');
-    events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    events = await sessionEvents(home.path, sessionIdFrom(run.stderr));
   }, 300_000);
   afterAll(async () => {
     await Promise.all(Object.values(ups).map((u) => u.close()));
@@ -118,7 +117,8 @@ describe.each(DRIVERS)('governance proxy on %s (real sandbox, real sockets)', (d
     expect(everything.includes(Buffer.from(secret))).toBe(false);
     expect(everything.includes(Buffer.from('TEST_API_KEY=airlock-'))).toBe(true);
     expect(everything.includes(Buffer.from('PRIVATE KEY'))).toBe(false);
-    expect(readFileSync(join(home.path, 'sessions', sessionIdFrom(run.stderr), 'events.jsonl'), 'utf8')).not.toContain(secret);
+    expect(JSON.stringify(events)).not.toContain(secret);
+    for (const f of readdirSync(join(home.path, 'audit'))) expect(readFileSync(join(home.path, 'audit', f)).includes(Buffer.from(secret))).toBe(false);
   });
 
   it('denies a host outside policy with 403 and its code, before any connection reaches it', () => {

@@ -12,6 +12,6 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
   return runSessionCommand(ctx, {
     repo: values.repo,
     driver: values.driver,
-    resolve: ({ policy }) => ({ image: policy.sandbox.image, argv: rest, env: {} }),
+    resolve: ({ policy }) => ({ tool: 'exec', image: policy.sandbox.image, argv: rest, env: {} }),
   });
 }

@@ -1,0 +1,72 @@
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createForwarder, openSigningKey, openSinkTargets, openSqliteStore } from '../audit/index.js';
+import type { AuditActor, AuditStore, CheckpointSigner, Forwarder } from '../audit/index.js';
+import type { AuditPolicy } from '../policy/index.js';
+import type { CliContext } from './context.js';
+
+/** Where the key that signs checkpoints lives: Airlock's home, never inside a sandbox. */
+export function signingKeyPath(ctx: CliContext): string {
+  return join(ctx.home, 'audit', 'signing-key.pem');
+}
+
+export function openSigner(ctx: CliContext): Promise<CheckpointSigner> {
+  return openSigningKey(signingKeyPath(ctx));
+}
+
+/** Opens the store the policy names (audit.store), signing checkpoints with the local key. */
+export async function openAuditStore(ctx: CliContext, policy: AuditPolicy): Promise<AuditStore> {
+  const signer = await openSigner(ctx);
+  const options = { signer, cadence: policy.checkpoint, nowMs: () => ctx.clock.nowMs() };
+  const store = policy.store;
+  if (store.kind === 'sqlite') return openSqliteStore(store.path ?? join(ctx.home, 'audit', 'audit.db'), options);
+  const { openPostgresStore } = await import('../audit/index.js');
+  const { readCredentialSource } = await import('../proxy/index.js');
+  const source = store.password;
+  return openPostgresStore(store.url, {
+    ...options,
+    ...(source === undefined ? {} : { password: async () => (await readCredentialSource('audit.store.password', source, ctx.env)).reveal() }),
+  });
+}
+
+/**
+ * Who is running airlock. Under sudo, the person who ran sudo (sudo sets SUDO_USER and
+ * SUDO_UID, and only root can fake them). Not verified: no identity provider vouches yet.
+ */
+export function actorOf(ctx: CliContext): AuditActor {
+  const info = userInfo();
+  const sudoUid = Number(ctx.env.SUDO_UID);
+  const viaSudo = info.uid === 0 && ctx.env.SUDO_USER !== undefined && Number.isInteger(sudoUid);
+  return { user: viaSudo ? (ctx.env.SUDO_USER as string) : info.username, uid: viaSudo ? sudoUid : info.uid, verified: false, host: hostname() };
+}
+
+/** Runs fn with the store the org policy names, closing it after. */
+export async function withAuditStore<T>(ctx: CliContext, fn: (store: AuditStore) => Promise<T>): Promise<T> {
+  const { loadEffectivePolicy } = await import('../policy/index.js');
+  const policy = await loadEffectivePolicy({ orgFile: join(ctx.home, 'policy.yaml') });
+  const store = await openAuditStore(ctx, policy.policy.audit);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The forwarder that delivers the log to the policy's sinks (audit.sinks), started;
+ * undefined when there are none. Sinks read from the store, so a receiver that is down
+ * only makes its cursor lag: the next session, or `airlock audit ship`, catches it up.
+ */
+export async function startSinks(ctx: CliContext, policy: AuditPolicy, store: AuditStore): Promise<Forwarder | undefined> {
+  if (policy.sinks.length === 0) return undefined;
+  const { readCredentialSource } = await import('../proxy/index.js');
+  const sinks = await openSinkTargets(policy.sinks, {
+    readSecret: (source) => readCredentialSource('audit.sinks token', source, ctx.env),
+    hostname: hostname(),
+    logger: ctx.logger,
+    nowMs: () => ctx.clock.nowMs(),
+  });
+  const forwarder = createForwarder({ store, sinks, logger: ctx.logger, retry: { initialMs: 500, maxMs: 30_000 }, clock: ctx.clock });
+  forwarder.start();
+  return forwarder;
+}

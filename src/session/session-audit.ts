@@ -1,0 +1,122 @@
+import type { AirlockError, Clock, Logger } from '../core/index.js';
+import { createSessionId } from '../core/index.js';
+import { createAuditWriter } from '../audit/index.js';
+import type { AuditActor, AuditSink, AuditStore, AuditWriter, EventContext } from '../audit/index.js';
+import type { AuditPolicy } from '../policy/index.js';
+import type { GitRunner, RepoChanges, RepoSnapshot } from '../workspace/index.js';
+import { disposeSnapshot, gitChanges, gitSnapshot } from '../workspace/index.js';
+import { createEgressTally } from './egress-tally.js';
+
+/** What a session needs to keep its audit record; the CLI opens the store. */
+export interface SessionAuditDeps {
+  store: AuditStore;
+  policy: AuditPolicy;
+  actor: AuditActor;
+  /** Runs git for the repository facts (argv, never a shell). */
+  git: GitRunner;
+  /** Wakes the sink forwarder after commits; drains it at the end. */
+  sinks?: { notify(): void; drain(timeoutMs: number): Promise<unknown> };
+}
+
+export interface StartFacts {
+  sessionId: string;
+  repoDir: string;
+  tool: EventContext['tool'];
+  driver: string;
+  policyHash: string;
+  argv: readonly string[];
+}
+
+export interface EndFacts {
+  exitCode: number;
+  endedBy: string;
+  oomKilled: boolean;
+}
+
+/** A session's audit trail: its start and end records, and the sink its events go to. */
+export interface SessionAudit {
+  /** The sink for the proxy: counts egress on the way, refuses when fail-closed says so. */
+  readonly sink: AuditSink;
+  readonly writer: AuditWriter;
+  /** Writes the end record, a checkpoint over it, and closes. Never throws. */
+  end(facts: EndFacts): Promise<void>;
+}
+
+/**
+ * Opens a session's audit trail and durably records its start: who, which repository at
+ * which commit, which tool and image, which driver and policy. The start record is on
+ * disk before the sandbox exists; when it cannot be written and policy fails closed, the
+ * session does not start (AirlockError 'AUDIT_UNAVAILABLE').
+ */
+export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFacts, options: { clock: Clock; logger: Logger; onUnavailable: (error: AirlockError) => void }): Promise<SessionAudit> {
+  const { clock, logger } = options;
+  const startedMs = clock.nowMs();
+  const before = await gitSnapshot(facts.repoDir, deps.git);
+  const context: EventContext = { sessionId: facts.sessionId, actor: deps.actor, policyHash: facts.policyHash, tool: facts.tool, repo: facts.repoDir, driver: facts.driver };
+  const writer = createAuditWriter({
+    store: deps.store, context, failMode: deps.policy.failMode, logger,
+    newId: () => createSessionId(clock.nowMs()),
+    onUnavailable: options.onUnavailable,
+    ...(deps.sinks ? { onCommitted: () => deps.sinks?.notify() } : {}),
+  });
+  const tally = createEgressTally();
+  const time = () => new Date(clock.nowMs()).toISOString();
+  try {
+    await writer.record({ type: 'session.started', time: time(), sessionId: facts.sessionId, argv: facts.argv, git: repoFacts(before) });
+  } catch (error) {
+    if (deps.policy.failMode === 'closed') {
+      await writer.close();
+      await disposeSnapshot(before);
+      throw error;
+    }
+    logger.warn(`audit: the session start could not be written to ${deps.store.location} yet (fail open: it waits in memory)`);
+  }
+  const sink: AuditSink = {
+    write(event) {
+      tally.observe(event);
+      writer.write(event);
+    },
+    get accepting() {
+      return writer.accepting;
+    },
+    close: async () => {},
+  };
+  return {
+    sink,
+    writer,
+    async end(end) {
+      const changes = await gitChanges(facts.repoDir, before, deps.git, { maxPatchBytes: deps.policy.maxPatchBytes }).catch((error: unknown) => {
+        logger.warn(`audit: could not read the repository's changes: ${(error as Error).message}`);
+        return undefined;
+      });
+      await disposeSnapshot(before);
+      const patch = changes === undefined ? undefined : await storePatch(deps.store, changes, logger);
+      const record = {
+        type: 'session.ended', time: time(), sessionId: facts.sessionId,
+        exitCode: end.exitCode, endedBy: end.endedBy, oomKilled: end.oomKilled || undefined, durationMs: clock.nowMs() - startedMs,
+        egress: tally.egress(), findings: tally.findings(),
+        git: changes === undefined ? undefined : { headAfter: changes.headAfter, commitsMade: changes.commitsMade, historyRewritten: changes.historyRewritten, filesChanged: changes.filesChanged, patch },
+      };
+      await writer.record(record).catch(() => undefined);
+      await writer.close();
+      if (writer.unwritten > 0) logger.warn(`audit: ${writer.unwritten} events of session ${facts.sessionId} could not be written to ${deps.store.location}`);
+      else await deps.store.checkpoint().catch((error: unknown) => logger.warn(`audit: no end-of-session checkpoint: ${(error as Error).message}`));
+      await deps.sinks?.drain(2000);
+    },
+  };
+}
+
+function repoFacts(s: RepoSnapshot): Record<string, unknown> {
+  return { isGit: s.isGit, root: s.root, remoteUrl: s.remoteUrl, branch: s.branch, head: s.head, dirty: s.dirty, startTree: s.startTree, note: s.note };
+}
+
+async function storePatch(store: AuditStore, changes: RepoChanges, logger: Logger): Promise<Record<string, unknown> | undefined> {
+  if (changes.patch.length === 0) return undefined;
+  try {
+    const digest = await store.putBlob(changes.patch);
+    return { digest, bytes: changes.patchBytes, stored: changes.patch.length, truncated: changes.patchTruncated };
+  } catch (error) {
+    logger.warn(`audit: the session's patch could not be stored: ${(error as Error).message}`);
+    return { bytes: changes.patchBytes, stored: 0, truncated: true };
+  }
+}
