@@ -97,8 +97,10 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
         egress: tally.egress(), findings: tally.findings(),
         git: changes === undefined ? undefined : { headAfter: changes.headAfter, commitsMade: changes.commitsMade, historyRewritten: changes.historyRewritten, filesChanged: changes.filesChanged, patch },
       };
-      await writer.record(record).catch(() => undefined);
+      // Not awaited alone: with the store down it would wait forever; close() bounds it.
+      const written = writer.record(record).catch(() => undefined);
       await writer.close();
+      await written;
       if (writer.unwritten > 0) logger.warn(`audit: ${writer.unwritten} events of session ${facts.sessionId} could not be written to ${deps.store.location}`);
       else await deps.store.checkpoint().catch((error: unknown) => logger.warn(`audit: no end-of-session checkpoint: ${(error as Error).message}`));
       await deps.sinks?.drain(2000);

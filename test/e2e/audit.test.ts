@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,9 @@ egress:
   allow:
     - { host: web.test, ports: [${web.port}], allowPrivate: true }
   resolve: { web.test: 127.0.0.1, denied.test: 127.0.0.1 }
+audit:
+  sinks:
+    - { kind: jsonl, name: archive, path: ${join(home.path, 'archive', 'audit.jsonl')} }
 `);
     writeFileSync(join(repo.path, 'work.sh'), SCRIPT(web.port, denied.port));
     // The script itself is part of the start state: commit it so it is not a change.
@@ -91,6 +94,15 @@ egress:
     const lines = ocsf.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     const deniedOcsf = lines.find((l) => l.metadata.correlation_uid === sessionId && l.action_id === 2);
     expect(deniedOcsf).toMatchObject({ class_uid: 4002, category_uid: 4, type_uid: 400203, http_request: { http_method: 'GET', url: { hostname: 'denied.test' } }, actor: { user: { name: 'root' } } });
+  });
+
+  it('delivers the session to the policy\'s sinks, chain included', async () => {
+    const lines = readFileSync(join(home.path, 'archive', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; hash: string; event: Record<string, unknown> });
+    const stored = await sessionEvents(home.path, sessionId);
+    expect(lines.filter((l) => l.event.sessionId === sessionId).map((l) => l.event.id)).toEqual(stored.map((e) => e.id));
+    const ship = await airlock(['audit', 'ship', '--json'], { home: home.path });
+    expect(ship.code).toBe(0);
+    expect(JSON.parse(ship.stdout.toString())).toEqual([{ name: 'archive', cursor: lines.at(-1)?.seq, pending: 0 }]);
   });
 
   it('verifies, then finds an edited record and names it', async () => {
