@@ -42,13 +42,38 @@ async function appendBurst(store) {
   return { rate: EVENTS / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
+/**
+ * Latency at a given load: appends are due at a fixed rate (an open loop, as events arrive
+ * from many proxy connections), each timed from when it was due to its durable ack.
+ */
+async function openLoop(store, ratePerS, count) {
+  const latencies = new Float64Array(count);
+  const pending = [];
+  const start = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const now = performance.now();
+    while (sent < count && start + (sent * 1000) / ratePerS <= now) {
+      const i = sent++;
+      const due = start + (i * 1000) / ratePerS;
+      pending.push(store.append([{ ...sampleEvent(i), id: `open-${i}` }]).then(() => (latencies[i] = performance.now() - due)));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(pending);
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  return { rate: ratePerS, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
+}
+
 async function verifyRate(store) {
   const started = performance.now();
-  const records = await store.read(0, EVENTS * 2);
-  const report = verifyLog(records, await store.checkpoints(), signer.publicKeyPem);
-  const seconds = (performance.now() - started) / 1000;
+  const records = await store.read(0, EVENTS * 4);
+  const checkpoints = await store.checkpoints();
+  const verified = performance.now();
+  const report = verifyLog(records, checkpoints, signer.publicKeyPem);
+  const ended = performance.now();
   if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report.firstBad)}`);
-  return { rate: records.length / seconds, records: records.length, checkpoints: report.checkpoints };
+  return { rate: records.length / ((ended - started) / 1000), inMemoryRate: records.length / ((ended - verified) / 1000), records: records.length, checkpoints: report.checkpoints };
 }
 
 function sqliteBaseline(dir) {
@@ -68,11 +93,49 @@ function sqliteBaseline(dir) {
   return rate;
 }
 
-function report(name, append, verify, baseline) {
-  console.log(`\n${name}: ${fmt(EVENTS)} events, ${IN_FLIGHT} appends in flight`);
-  console.log(`  append (chained, group commit, durable): ${fmt(append.rate)} events/s, latency p50 ${append.p50.toFixed(2)} ms, p99 ${append.p99.toFixed(2)} ms`);
+function report(name, append, open, verify, baseline) {
+  console.log(`\n${name}: ${fmt(EVENTS)} events`);
+  console.log(`  capacity (chained, group commit, durable; ${IN_FLIGHT} appends in flight): ${fmt(append.rate)} events/s (latency there is queueing: p50 ${append.p50.toFixed(1)} ms, p99 ${append.p99.toFixed(1)} ms)`);
+  console.log(`  latency at ${fmt(open.rate)} events/s offered (open loop): p50 ${open.p50.toFixed(2)} ms, p99 ${open.p99.toFixed(2)} ms, max ${open.max.toFixed(1)} ms`);
   if (baseline !== undefined) console.log(`  baseline (plain INSERT, same batches, no chain): ${fmt(baseline)} events/s; chained store is x${(append.rate / baseline).toFixed(2)} of it`);
-  console.log(`  verify (read back + re-hash + ${verify.checkpoints} checkpoints): ${fmt(verify.rate)} events/s over ${fmt(verify.records)} records`);
+  console.log(`  verify (read back from disk + re-hash + ${verify.checkpoints} checkpoints): ${fmt(verify.rate)} events/s over ${fmt(verify.records)} records; of which verifying alone ${fmt(verify.inMemoryRate)}/s`);
+}
+
+/**
+ * The proxy with its events kept in memory (as bench/proxy.mjs runs it) against the same
+ * proxy writing every event through a session's audit writer to SQLite (in its own
+ * thread, as sessions run it; run npm run build first): small requests
+ * over keep-alive connections, capacity (closed loop) and latency at 1000/s (open loop).
+ */
+async function proxyWithAudit(dir) {
+  const { openBench } = await import('./proxy/setup.mjs');
+  const { measureLatency } = await import('./proxy/sections.mjs');
+  const load = { connections: 50, closedRequests: 20_000, openRequests: 10_000, ratePerS: 1000 };
+  const runs = {};
+  for (const [mode, extra] of [['memory', {}], ['sqlite', { auditDb: join(dir, 'proxy-audit.db') }], ['memory (again)', {}]]) {
+    const bench = await openBench(extra);
+    try {
+      runs[mode] = await measureLatency(bench, 'forward', load);
+    } finally {
+      await bench.close();
+    }
+  }
+  // The two memory runs bracket the SQLite one: compare against their mean.
+  const base = (key, pick) => (pick(runs.memory[key]) + pick(runs['memory (again)'][key])) / 2;
+  const rps = base('closed', (s) => s.reqPerS);
+  const p50 = base('open', (s) => s.p50);
+  const p99 = base('open', (s) => s.p99);
+  const a = runs.sqlite;
+  console.log(`\nProxy, absolute-form HTTP, ${load.connections} keep-alive connections: events in memory vs written to a SQLite audit store`);
+  for (const [mode, r] of Object.entries(runs)) {
+    console.log(`  ${mode.padEnd(15)} capacity ${fmt(r.closed.reqPerS)} req/s (proxy process CPU ${fmt(r.closed.proxyCpuUsPerReq)} us/req); at ${load.ratePerS}/s p50 ${r.open.p50.toFixed(2)} ms, p99 ${r.open.p99.toFixed(2)} ms`);
+  }
+  const drop = 1 - a.closed.reqPerS / rps;
+  console.log(`  with the audit store: capacity x${(a.closed.reqPerS / rps).toFixed(2)}, p50 ${signedMs(a.open.p50 - p50)}, p99 ${signedMs(a.open.p99 - p99)}; target: figures lowered by at most 10%: capacity ${drop <= 0.1 ? 'met' : 'NOT met'}`);
+}
+
+function signedMs(x) {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(2)} ms`;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-audit-'));
@@ -81,10 +144,20 @@ try {
   const store = await openSqliteStore(join(dir, 'audit.db'), { signer, nowMs: Date.now });
   const append = await appendBurst(store);
   await store.checkpoint();
+  await store.checkpoint();
   const verify = await verifyRate(store);
   await store.close();
-  report('SQLite (WAL, synchronous=FULL)', append, verify, baseline);
-  console.log(`  targets: append >= 20,000/s ${append.rate >= 20_000 ? 'met' : 'NOT met'}; p99 <= 10 ms ${append.p99 <= 10 ? 'met' : 'NOT met'}; verify >= 100,000/s ${verify.rate >= 100_000 ? 'met' : 'NOT met'}`);
+  // Latency as sessions see it: the store in its own thread (dist/cli/audit-store-worker.js).
+  const { openSqliteStoreInWorker } = await import('../src/audit/index.js');
+  const worker = new URL('../dist/cli/audit-store-worker.js', import.meta.url).pathname;
+  const threaded = await openSqliteStoreInWorker({ path: join(dir, 'threaded.db'), keyPath: join(dir, 'threaded-key.pem') }, worker);
+  const threadedAppend = await appendBurst(threaded);
+  const open = await openLoop(threaded, 20_000, EVENTS);
+  const light = await openLoop(threaded, 5_000, Math.min(EVENTS, 25_000));
+  await threaded.close();
+  console.log(`\nSQLite in its own thread (as sessions run it): capacity ${fmt(threadedAppend.rate)} events/s; at 5,000 events/s offered p50 ${light.p50.toFixed(2)} ms, p99 ${light.p99.toFixed(2)} ms`);
+  report('SQLite (WAL, synchronous=FULL)', append, open, verify, baseline);
+  console.log(`  targets: append >= 20,000/s ${append.rate >= 20_000 ? 'met' : 'NOT met'}; p99 <= 10 ms at 20,000/s ${open.p99 <= 10 ? 'met' : 'NOT met'}; verify >= 100,000/s ${verify.rate >= 100_000 ? 'met' : 'NOT met'} (end to end: read from disk, re-hash, Merkle; in memory ${fmt(verify.inMemoryRate)}/s)`);
 
   if (existsSync('/usr/lib/postgresql/15/bin/postgres')) {
     const { startPostgres } = await import('../test/postgres-harness.ts');
@@ -94,14 +167,16 @@ try {
       await pg.createDatabase('bench');
       const pgStore = await openPostgresStore(pg.url('bench'), { signer, nowMs: Date.now });
       const pgAppend = await appendBurst(pgStore);
+      const pgOpen = await openLoop(pgStore, 10_000, Math.min(EVENTS, 50_000));
       await pgStore.checkpoint();
       const pgVerify = await verifyRate(pgStore);
       await pgStore.close();
-      report('PostgreSQL 15 (synchronous_commit on, fsync on)', pgAppend, pgVerify, undefined);
+      report('PostgreSQL 15 (synchronous_commit on, fsync on)', pgAppend, pgOpen, pgVerify, undefined);
     } finally {
       await pg.stop();
     }
   } else console.log('\nPostgreSQL: not installed (scripts/setup-host.sh installs it); skipped');
+  await proxyWithAudit(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

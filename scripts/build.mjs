@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // The audit store's worker thread is an entry of its own: dist/cli/audit-store-worker.js.
+  entryPoints: ['src/cli/main.ts', { in: 'src/audit/store/worker-main.ts', out: 'audit-store-worker' }],
   bundle: true,
   splitting: true,
   format: 'esm',

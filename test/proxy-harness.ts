@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemorySink } from '../src/audit/index.js';
-import type { AuditEvent } from '../src/audit/index.js';
+import type { AuditEvent, AuditSink } from '../src/audit/index.js';
 import { systemClock } from '../src/core/index.js';
 import { builtInPolicy } from '../src/policy/index.js';
 import type { Policy } from '../src/policy/index.js';
@@ -28,6 +28,8 @@ export interface TestProxyOptions {
   limits?: Partial<ProxyLimits>;
   /** The audit sink's `accepting` (false: the log cannot be written, fail closed). */
   auditAccepting?: () => boolean;
+  /** A real audit sink instead of the in-memory one (then `events` stays empty). */
+  sink?: AuditSink;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function openTestProxy(options: TestProxyOptions = {}): Promise<Tes
   const dir = mkdtempSync(join(tmpdir(), 'airlock-proxy-'));
   const memory = createMemorySink();
   const accepting = options.auditAccepting;
-  const sink = accepting === undefined ? memory : { write: memory.write, close: memory.close, get accepting() { return accepting(); } };
+  const sink = options.sink ?? (accepting === undefined ? memory : { write: memory.write, close: memory.close, get accepting() { return accepting(); } });
   const setup = await prepareEgress({ policy, sessionId: 'test-session', env: options.env ?? {}, clock: systemClock });
   const proxy = await openProxy({
     sessionId: 'test-session', socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,

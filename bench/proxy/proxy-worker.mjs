@@ -8,8 +8,27 @@ const noDns = async (host) => {
   throw Object.assign(new Error(`the benchmark resolves nothing (${host})`), { code: 'ENOTFOUND' });
 };
 
-process.once('message', async (options) => {
-  const proxy = await openTestProxy({ ...options, lookup: noDns });
+/**
+ * With options.auditDb, events go where a session's go: stamped, chained and committed to
+ * a SQLite audit store by the session's writer (bench/audit.mjs compares the two).
+ */
+async function auditSink(path) {
+  const { createAuditWriter, openSqliteStoreInWorker } = await import('../../src/audit/index.ts');
+  const { silentLogger } = await import('../../src/core/index.ts');
+  // As a session opens it: in its own thread, from the built worker.
+  const worker = new URL('../../dist/cli/audit-store-worker.js', import.meta.url).pathname;
+  const store = await openSqliteStoreInWorker({ path, keyPath: `${path}.key.pem` }, worker);
+  let n = 0;
+  const context = {
+    sessionId: 'bench', actor: { user: 'bench', uid: 1000, verified: false, host: 'bench' }, policyHash: 'f'.repeat(64),
+    tool: { name: 'bench', version: null, image: 'airlock/base:bookworm', digest: null }, repo: '/bench', driver: 'bench',
+  };
+  return createAuditWriter({ store, context, failMode: 'closed', newId: () => `bench-${n++}`, logger: silentLogger, onUnavailable: (e) => console.error(`audit: ${e.message}`) });
+}
+
+process.once('message', async ({ auditDb, ...options }) => {
+  const sink = auditDb === undefined ? undefined : await auditSink(auditDb);
+  const proxy = await openTestProxy({ ...options, lookup: noDns, ...(sink ? { sink } : {}) });
   let seen = 0;
   serveParent({
     // The harness keeps audit events in memory; count them by type, then drop them

@@ -61,7 +61,7 @@ async function tryOpen(what, open) {
 }
 
 /** Everything up; `close()` takes it all down again (also after a failure). */
-export async function openBench() {
+export async function openBench(proxyExtra = {}) {
   const closers = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch((e) => console.error(`cleanup: ${e.message}`));
@@ -73,7 +73,7 @@ export async function openBench() {
     closers.push(async () => rmSync(dir, { recursive: true, force: true }));
     const caFile = join(dir, 'upstream-ca.pem');
     writeFileSync(caFile, upstream.ready.caPem);
-    const proxy = await startWorker('proxy-worker.mjs', policy(upstream.ready.httpsPort, upstream.ready.httpPort, caFile));
+    const proxy = await startWorker('proxy-worker.mjs', { ...policy(upstream.ready.httpsPort, upstream.ready.httpPort, caFile), ...proxyExtra });
     closers.push(proxy.stop);
     const bridge = existsSync(BRIDGE)
       ? await tryOpen('airlock-bridge', () => openBridge(BRIDGE, proxy.ready.socketPath))

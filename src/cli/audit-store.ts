@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createForwarder, openSigningKey, openSinkTargets, openSqliteStore } from '../audit/index.js';
+import { createForwarder, openSigningKey, openSinkTargets, openSqliteStore, openSqliteStoreInWorker } from '../audit/index.js';
 import type { AuditActor, AuditStore, CheckpointSigner, Forwarder } from '../audit/index.js';
 import type { AuditPolicy } from '../policy/index.js';
 import type { CliContext } from './context.js';
@@ -14,11 +14,19 @@ export function openSigner(ctx: CliContext): Promise<CheckpointSigner> {
   return openSigningKey(signingKeyPath(ctx));
 }
 
-/** Opens the store the policy names (audit.store), signing checkpoints with the local key. */
-export async function openAuditStore(ctx: CliContext, policy: AuditPolicy): Promise<AuditStore> {
+/**
+ * Opens the store the policy names (audit.store), signing checkpoints with the local key.
+ * Sessions (`forSession`) run SQLite in a thread of its own, so the proxy never waits for
+ * a commit; the audit commands read it in this thread.
+ */
+export async function openAuditStore(ctx: CliContext, policy: AuditPolicy, forSession = false): Promise<AuditStore> {
+  const store = policy.store;
+  if (store.kind === 'sqlite' && forSession) {
+    const spec = { path: store.path ?? join(ctx.home, 'audit', 'audit.db'), keyPath: signingKeyPath(ctx), cadence: policy.checkpoint };
+    return openSqliteStoreInWorker(spec, ctx.helpers.auditWorker);
+  }
   const signer = await openSigner(ctx);
   const options = { signer, cadence: policy.checkpoint, nowMs: () => ctx.clock.nowMs() };
-  const store = policy.store;
   if (store.kind === 'sqlite') return openSqliteStore(store.path ?? join(ctx.home, 'audit', 'audit.db'), options);
   const { openPostgresStore } = await import('../audit/index.js');
   const { readCredentialSource } = await import('../proxy/index.js');

@@ -20,7 +20,7 @@ export interface CliContext {
   clock: Clock;
   drivers: DriverSet;
   /** Static helpers that run inside sandboxes (dist/native). */
-  helpers: { pty: string; bridge: string };
+  helpers: { pty: string; bridge: string; auditWorker: string };
 }
 
 export function dockerSocketFrom(env: NodeJS.ProcessEnv): string {
@@ -34,6 +34,7 @@ export function createContext(proc: NodeJS.Process): CliContext {
   const home = env.AIRLOCK_HOME ?? join(homedir(), '.airlock');
   const ptyHelper = fileURLToPath(new URL('../native/airlock-pty', import.meta.url));
   const bridge = fileURLToPath(new URL('../native/airlock-bridge', import.meta.url));
+  const auditWorker = fileURLToPath(new URL('./audit-store-worker.js', import.meta.url));
   return {
     env,
     cwd: proc.cwd(),
@@ -44,6 +45,6 @@ export function createContext(proc: NodeJS.Process): CliContext {
     logger: createStreamLogger({ write: (l) => proc.stderr.write(l), verbose: env.AIRLOCK_DEBUG === '1' }),
     clock: systemClock,
     drivers: createDrivers({ dockerSocket: dockerSocketFrom(env), bwrapPath: env.AIRLOCK_BWRAP ?? 'bwrap', ptyHelper }),
-    helpers: { pty: ptyHelper, bridge },
+    helpers: { pty: ptyHelper, bridge, auditWorker },
   };
 }

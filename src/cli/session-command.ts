@@ -69,7 +69,7 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
   const { tool, image, argv, env } = request.resolve(policy);
   const driver = await chooseDriver(requested ?? policy.policy.sandbox.driver, ctx.drivers);
   await collectGarbage({ home: ctx.home, drivers: [driver], logger: ctx.logger });
-  const store = await openAuditStore(ctx, policy.policy.audit);
+  const store = await openAuditStore(ctx, policy.policy.audit, true);
   const forwarder = await startSinks(ctx, policy.policy.audit, store).catch(async (error: unknown) => {
     await store.close();
     throw error;

@@ -27,15 +27,16 @@ type Database = BetterSqlite3.Database;
 export async function openSqliteStore(path: string, options: StoreOptions): Promise<AuditStore> {
   const db = await openDatabase(path);
   const s = statements(db);
-  const commitBatch = (events: readonly AuditEvent[], force: boolean): ChainedBatch =>
-    db.transaction(() => {
+  // One transaction function, made once: better-sqlite3 wraps it in BEGIN IMMEDIATE/COMMIT.
+  const commitTx = db.transaction((events: readonly AuditEvent[], force: boolean): ChainedBatch => {
       const batch = chainBatch(parseHead(s.head.get() as Parameters<typeof parseHead>[0]), events, options, force);
       insertRows(s, batch.rows);
       const h = batch.head;
       s.putHead.run(h.seq, h.hash, JSON.stringify(h.frontier), h.checkpointSeq, h.checkpointMs);
       for (const cp of batch.checkpoints) s.putCheckpoint.run(cp.toSeq, JSON.stringify(cp));
       return batch;
-    }).immediate();
+    });
+  const commitBatch = (events: readonly AuditEvent[], force: boolean): ChainedBatch => commitTx.immediate(events, force);
   const group = createGroupCommit((events) => unavailable(path, () => commitBatch(events, false).rows.map((r) => r.record)));
   let closed = false;
   const open = <T>(fn: () => T): Promise<T> => {
@@ -52,7 +53,7 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
     kind: 'sqlite',
     location: path,
     append: (events) => (closed ? Promise.reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} is closed`)) : group.append(events)),
-    read: (afterSeq, limit) => open(() => (s.read.all(afterSeq, limit) as RecordRow[]).map(recordOf)),
+    read: (afterSeq, limit) => open(() => (s.read.all(afterSeq, limit) as RawRecordRow[]).map(recordOfRaw)),
     query: (filter) => open(() => runQuery(db, filter)),
     head: () => open(() => {
       const h = parseHead(s.head.get() as Parameters<typeof parseHead>[0]);
@@ -78,6 +79,12 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
       db.close();
     },
   };
+}
+
+type RawRecordRow = [number, string, string, string];
+
+function recordOfRaw(row: RawRecordRow): ChainedRecord {
+  return recordOf({ seq: row[0], prev_hash: row[1], hash: row[2], event: row[3] });
 }
 
 interface RecordRow {
@@ -137,7 +144,8 @@ function statements(db: Database) {
     insert: db.prepare(INSERT_COLUMNS + values(1)),
     putCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (to_seq, body) VALUES (?, ?)'),
     checkpoints: db.prepare('SELECT body FROM checkpoints ORDER BY to_seq'),
-    read: db.prepare('SELECT seq, prev_hash, hash, event FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
+    // Rows as arrays: reading back the whole log (verify, export) is mostly object creation.
+    read: db.prepare('SELECT seq, prev_hash, hash, event FROM records WHERE seq > ? ORDER BY seq LIMIT ?').raw(true),
     putBlob: db.prepare('INSERT OR IGNORE INTO blobs (digest, size, bytes) VALUES (?, ?, ?)'),
     getBlob: db.prepare('SELECT bytes FROM blobs WHERE digest = ?'),
     getCursor: db.prepare('SELECT seq FROM cursors WHERE name = ?'),

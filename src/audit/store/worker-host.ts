@@ -1,0 +1,92 @@
+import { Worker } from 'node:worker_threads';
+import { AirlockError, ERROR_CODES } from '../../core/index.js';
+import type { ErrorCode } from '../../core/index.js';
+import type { AuditEvent } from '../event.js';
+import type { ChainedRecord, Checkpoint } from '../chain/index.js';
+import type { AuditStore } from './types.js';
+import type { AppendedLink, StoreCall, StoreMethod, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
+
+/**
+ * The SQLite store, run in a worker thread of its own (worker-main.ts, built as
+ * dist/cli/audit-store-worker.js at `workerPath`), behind the same AuditStore interface.
+ * Sessions use this: the proxy's event loop never waits for a commit. Group commit
+ * happens in the worker, where appends arriving while a commit runs are batched.
+ *
+ * Rejects with AirlockError 'AUDIT_UNAVAILABLE' when the worker cannot start or the store
+ * cannot be opened (with the store's own message). If the worker dies, every call after
+ * fails with 'AUDIT_UNAVAILABLE' (fail closed or open as the session's policy says).
+ */
+export async function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: string): Promise<AuditStore> {
+  const worker = new Worker(workerPath, { workerData: spec });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let dead: AirlockError | undefined;
+  const fail = (error: AirlockError) => {
+    dead ??= error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  const hello = await new Promise<WorkerHello>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', (e) => reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit store's thread failed to start (${workerPath}): ${e.message}`, { cause: e })));
+  });
+  if (!hello.ready) {
+    await worker.terminate();
+    throw toError(hello.error);
+  }
+  worker.on('message', (reply: StoreReply) => {
+    const p = pending.get(reply.id);
+    if (p === undefined) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(toError(reply.error));
+  });
+  worker.on('error', (e) => fail(new AirlockError('AUDIT_UNAVAILABLE', `the audit store's thread failed: ${e.message}`, { cause: e })));
+  worker.on('exit', () => fail(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${hello.location} is closed`)));
+  // The thread keeps the process alive only while a call waits for it.
+  worker.unref();
+
+  const call = <T>(method: StoreMethod, ...args: unknown[]): Promise<T> => {
+    if (dead !== undefined) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.ref();
+      worker.postMessage({ id, method, args } satisfies StoreCall);
+    });
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    kind: 'sqlite',
+    location: hello.location,
+    async append(events: readonly AuditEvent[]): Promise<ChainedRecord[]> {
+      const links = await call<AppendedLink[]>('append', events);
+      return links.map((l, i) => ({ ...l, event: events[i] as AuditEvent }));
+    },
+    read: (afterSeq, limit) => call('read', afterSeq, limit),
+    query: (filter) => call('query', filter),
+    head: () => call('head'),
+    checkpoint: () => call<Checkpoint | undefined>('checkpoint'),
+    checkpoints: () => call('checkpoints'),
+    putBlob: (bytes) => call('putBlob', bytes),
+    getBlob: async (digest) => {
+      const bytes = await call<Uint8Array | undefined>('getBlob', digest);
+      return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    getCursor: (name) => call('getCursor', name),
+    setCursor: (name, seq) => call('setCursor', name, seq),
+    close() {
+      closing ??= (async () => {
+        if (dead === undefined) await call('close').catch(() => undefined);
+        await worker.terminate();
+      })();
+      return closing;
+    },
+  };
+}
+
+function toError(error: { code: string; message: string }): AirlockError {
+  const code = (error.code in ERROR_CODES ? error.code : 'AUDIT_UNAVAILABLE') as ErrorCode;
+  return new AirlockError(code, error.message);
+}
