@@ -49,5 +49,12 @@ echo "repository file written: $(test -f "$repo/NOTES.md" && echo "yes: $(cat "$
 echo "leftover containers: $(docker ps -aq --filter label=dev.airlock.session | wc -l)"
 echo "leftover run directories: $(ls "$AIRLOCK_HOME/run" 2>/dev/null | wc -l)"
 rm -f "$canary"
+echo
+echo "== the audit record of that session"
+session=$(airlock sessions list --limit 1 --json | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8"))[0].sessionId)')
+airlock sessions show "$session"
+echo
+echo "== airlock audit verify"
+airlock audit verify
 [ "$code" = 7 ] && test -f "$repo/NOTES.md"
 echo "demo: ok"
