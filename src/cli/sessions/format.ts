@@ -44,7 +44,7 @@ export function formatSessionRecord(s: SessionSummary, events: number): string {
     `session   ${s.sessionId}`,
     `user      ${s.user} on ${s.host} (${s.userVerified ? 'verified' : 'not verified by an identity provider'})`,
     `tool      ${s.tool.name}${s.tool.version ? ` ${s.tool.version}` : ''}: ${s.tool.image}${s.tool.digest ? ` (${short(s.tool.digest, 19)})` : ''}`,
-    `command   ${s.argv.join(' ')}`,
+    `command   ${oneLine(s.argv.join(' '), 160)}`,
     `driver    ${s.driver}    policy ${short(s.policyHash)}`,
     `repo      ${s.repo}`,
   ];
@@ -79,4 +79,10 @@ function changeLines(after: Record<string, unknown> | undefined, before: Record<
     out.push(`          patch ${short(patch.digest, 16)}, ${String(patch.bytes)} bytes${patch.truncated ? ' (cut at audit.maxPatchBytes)' : ''}: airlock sessions show ID --patch`);
   }
   return out;
+}
+
+/** Whitespace runs (newlines in a `-c` script) as one space, and long commands cut: --json has all. */
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
