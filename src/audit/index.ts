@@ -27,6 +27,12 @@ export type { AuditWriter, AuditWriterOptions } from './writer.js';
 export { OCSF_VERSION, toOcsf } from './ocsf.js';
 export { openPostgresStore } from './store/postgres-store.js';
 export type { PostgresStoreOptions } from './store/postgres-store.js';
-/** Sinks: the log delivered from the store at least once, in seq order; cursors "sink:<name>". */
-export { createForwarder, openSinkTarget, openSinkTargets, SinkConfigSchema, SinkConfigsSchema, SYSLOG_SD_ID } from './sinks/index.js';
+/**
+ * Sinks: the log delivered from the store at least once, in seq order; cursors
+ * "sink:<name>". Loaded on demand: their schemas bring zod, which a session with no
+ * sinks should not pay for at start-up.
+ */
+export function loadSinks(): Promise<typeof import('./sinks/index.js')> {
+  return import('./sinks/index.js');
+}
 export type { AuditSinkTarget, Forwarder, ForwarderOptions, ReadSecret, SinkConfig, SinkDependencies, SinkStatus } from './sinks/index.js';

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createForwarder, openSigningKey, openSinkTargets, openSqliteStore, openSqliteStoreInWorker } from '../audit/index.js';
+import { loadSinks, openSigningKey, openSqliteStore, openSqliteStoreInWorker } from '../audit/index.js';
 import type { AuditActor, AuditStore, CheckpointSigner, Forwarder } from '../audit/index.js';
 import type { AuditPolicy } from '../policy/index.js';
 import type { CliContext } from './context.js';
@@ -68,6 +68,7 @@ export async function withAuditStore<T>(ctx: CliContext, fn: (store: AuditStore)
 export async function startSinks(ctx: CliContext, policy: AuditPolicy, store: AuditStore): Promise<Forwarder | undefined> {
   if (policy.sinks.length === 0) return undefined;
   const { readCredentialSource } = await import('../proxy/index.js');
+  const { createForwarder, openSinkTargets } = await loadSinks();
   const sinks = await openSinkTargets(policy.sinks, {
     readSecret: (source) => readCredentialSource('audit.sinks token', source, ctx.env),
     hostname: hostname(),

@@ -67,9 +67,17 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
   const repoDir = await resolveRepo(request.repo ?? '.', ctx.cwd);
   const policy = await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx), repoDir });
   const { tool, image, argv, env } = request.resolve(policy);
-  const driver = await chooseDriver(requested ?? policy.policy.sandbox.driver, ctx.drivers);
-  await collectGarbage({ home: ctx.home, drivers: [driver], logger: ctx.logger });
-  const store = await openAuditStore(ctx, policy.policy.audit, true);
+  // The store's thread starts while the driver is chosen and leftovers are collected.
+  const opening = openAuditStore(ctx, policy.policy.audit, true);
+  let driver: SandboxDriver;
+  try {
+    driver = await chooseDriver(requested ?? policy.policy.sandbox.driver, ctx.drivers);
+    await collectGarbage({ home: ctx.home, drivers: [driver], logger: ctx.logger });
+  } catch (error) {
+    void opening.then((s) => s.close(), () => undefined);
+    throw error;
+  }
+  const store = await opening;
   const forwarder = await startSinks(ctx, policy.policy.audit, store).catch(async (error: unknown) => {
     await store.close();
     throw error;

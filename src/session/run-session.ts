@@ -85,12 +85,12 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
   const stop = createStopLatch();
   const cleanups: (() => void)[] = [];
   try {
-    const image = await options.driver.describeImage(options.image);
     audit = await startSessionAudit(
       options.audit,
       {
         sessionId, repoDir: options.repoDir, driver: options.driver.name, policyHash: policy.hash, argv: options.argv,
-        tool: { name: options.toolName, version: image.version, image: options.image, digest: image.digest },
+        // Asked for now, answered while the repository is read.
+        tool: options.driver.describeImage(options.image).then((image) => ({ name: options.toolName, version: image.version, image: options.image, digest: image.digest })),
       },
       {
         clock: options.clock, logger,

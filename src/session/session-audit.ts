@@ -21,7 +21,7 @@ export interface SessionAuditDeps {
 export interface StartFacts {
   sessionId: string;
   repoDir: string;
-  tool: EventContext['tool'];
+  tool: Promise<EventContext['tool']>;
   driver: string;
   policyHash: string;
   argv: readonly string[];
@@ -51,8 +51,16 @@ export interface SessionAudit {
 export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFacts, options: { clock: Clock; logger: Logger; onUnavailable: (error: AirlockError) => void }): Promise<SessionAudit> {
   const { clock, logger } = options;
   const startedMs = clock.nowMs();
-  const before = await gitSnapshot(facts.repoDir, deps.git);
-  const context: EventContext = { sessionId: facts.sessionId, actor: deps.actor, policyHash: facts.policyHash, tool: facts.tool, repo: facts.repoDir, driver: facts.driver };
+  // If describing the image fails (IMAGE_MISSING), that error is the session's.
+  const [snapshot, described] = await Promise.allSettled([gitSnapshot(facts.repoDir, deps.git), facts.tool]);
+  if (snapshot.status === 'rejected') throw snapshot.reason;
+  const before = snapshot.value;
+  if (described.status === 'rejected') {
+    await disposeSnapshot(before);
+    throw described.reason;
+  }
+  const tool = described.value;
+  const context: EventContext = { sessionId: facts.sessionId, actor: deps.actor, policyHash: facts.policyHash, tool, repo: facts.repoDir, driver: facts.driver };
   const writer = createAuditWriter({
     store: deps.store, context, failMode: deps.policy.failMode, logger,
     newId: () => createSessionId(clock.nowMs()),

@@ -19,7 +19,7 @@ describe('SQLite store in its own thread', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'airlock-worker-store-'));
-    store = await openSqliteStoreInWorker(spec(), WORKER);
+    store = openSqliteStoreInWorker(spec(), WORKER);
   });
   afterEach(async () => {
     await store.close();
@@ -59,7 +59,13 @@ describe('SQLite store in its own thread', () => {
 
   it('says clearly when the store cannot be opened', async () => {
     await writeFile(join(dir, 'file'), 'x');
-    await expect(openSqliteStoreInWorker({ ...spec(), path: join(dir, 'file', 'audit.db') }, WORKER)).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE', message: expect.stringMatching(/cannot open the audit store/) });
-    await expect(openSqliteStoreInWorker(spec(), join(dir, 'no-such-worker.js'))).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    const unopenable = openSqliteStoreInWorker({ ...spec(), path: join(dir, 'file', 'audit.db') }, WORKER);
+    await expect(unopenable.ready).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE', message: expect.stringMatching(/cannot open the audit store/) });
+    // Every call says the same, and closing is still clean.
+    await expect(unopenable.append([contractEvent(1)])).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE', message: expect.stringMatching(/cannot open the audit store/) });
+    await unopenable.close();
+    const noThread = openSqliteStoreInWorker(spec(), join(dir, 'no-such-worker.js'));
+    await expect(noThread.head()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    await noThread.close();
   });
 });

@@ -12,11 +12,13 @@ import type { AppendedLink, StoreCall, StoreMethod, StoreReply, WorkerHello, Wor
  * Sessions use this: the proxy's event loop never waits for a commit. Group commit
  * happens in the worker, where appends arriving while a commit runs are batched.
  *
- * Rejects with AirlockError 'AUDIT_UNAVAILABLE' when the worker cannot start or the store
- * cannot be opened (with the store's own message). If the worker dies, every call after
- * fails with 'AUDIT_UNAVAILABLE' (fail closed or open as the session's policy says).
+ * Returns at once: the thread starts (about 0.1 s) while the session does other start-up
+ * work, and the first call waits for it. When the thread cannot start or the store cannot
+ * be opened, that call and every later one reject with AirlockError 'AUDIT_UNAVAILABLE'
+ * (with the store's own message); `ready` says the same up front. If the thread dies,
+ * every call after fails the same way (fail closed or open as the session's policy says).
  */
-export async function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: string): Promise<AuditStore> {
+export function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: string): AuditStore & { ready: Promise<void> } {
   const worker = new Worker(workerPath, { workerData: spec });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -26,14 +28,18 @@ export async function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath:
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  const hello = await new Promise<WorkerHello>((resolve, reject) => {
+  const ready = new Promise<WorkerHello>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', (e) => reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit store's thread failed to start (${workerPath}): ${e.message}`, { cause: e })));
-  });
-  if (!hello.ready) {
+  }).then(async (hello) => {
+    if (hello.ready) return;
     await worker.terminate();
     throw toError(hello.error);
-  }
+  });
+  // Seen by the first call (or `ready`); never an unhandled rejection on its own.
+  ready.catch((error: unknown) => fail(error as AirlockError));
+  const readyForCaller = ready.then(() => undefined);
+  readyForCaller.catch(() => undefined);
   worker.on('message', (reply: StoreReply) => {
     const p = pending.get(reply.id);
     if (p === undefined) return;
@@ -43,12 +49,11 @@ export async function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath:
     else p.reject(toError(reply.error));
   });
   worker.on('error', (e) => fail(new AirlockError('AUDIT_UNAVAILABLE', `the audit store's thread failed: ${e.message}`, { cause: e })));
-  worker.on('exit', () => fail(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${hello.location} is closed`)));
-  // The thread keeps the process alive only while a call waits for it.
-  worker.unref();
+  worker.on('exit', () => fail(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${spec.path} is closed`)));
 
-  const call = <T>(method: StoreMethod, ...args: unknown[]): Promise<T> => {
-    if (dead !== undefined) return Promise.reject(dead);
+  const call = async <T>(method: StoreMethod, ...args: unknown[]): Promise<T> => {
+    await ready;
+    if (dead !== undefined) throw dead;
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -58,8 +63,9 @@ export async function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath:
   };
   let closing: Promise<void> | undefined;
   return {
+    ready: readyForCaller,
     kind: 'sqlite',
-    location: hello.location,
+    location: spec.path,
     async append(events: readonly AuditEvent[]): Promise<ChainedRecord[]> {
       const links = await call<AppendedLink[]>('append', events);
       return links.map((l, i) => ({ ...l, event: events[i] as AuditEvent }));
@@ -78,6 +84,7 @@ export async function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath:
     setCursor: (name, seq) => call('setCursor', name, seq),
     close() {
       closing ??= (async () => {
+        await ready.catch(() => undefined);
         if (dead === undefined) await call('close').catch(() => undefined);
         await worker.terminate();
       })();
