@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -306,7 +307,23 @@ static void tick(struct bridge *b) {
   }
 }
 
+/*
+ * Docker Engine API 1.41 cannot size a container's terminal when it creates it: airlock
+ * sizes it just after the start. Wait briefly (at most 0.5 s) for that size, so the
+ * command never reads 0x0 (and a full-screen agent does not draw for a zero-size screen).
+ */
+static void wait_for_terminal_size(void) {
+  if (!isatty(STDIN_FILENO)) return;
+  for (int i = 0; i < 50; i++) {
+    struct winsize ws;
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row != 0) return;
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+  }
+}
+
 static pid_t start_command(char **argv, const struct inherited *saved) {
+  wait_for_terminal_size();
   pid_t pid = fork();
   if (pid != 0) return pid;
   /* Dispositions first, so a signal pending in the mask meets the command's own. */
