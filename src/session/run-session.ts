@@ -112,6 +112,8 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       extraMounts: egress.mounts, extraEnv: egress.env, argvPrefix: egress.argvPrefix,
     });
     logger.info(`session ${sessionId} (${options.driver.name}, policy ${policy.hash.slice(0, 12)})`);
+    // The start record was committed while the proxy came up: it is on disk before the sandbox exists.
+    await audit.started;
     proc = await options.driver.start(plan);
     connectIo(proc, io, cleanups);
     result = await waitForEnd(proc, options, cleanups, stop);

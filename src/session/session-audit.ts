@@ -38,15 +38,20 @@ export interface SessionAudit {
   /** The sink for the proxy: counts egress on the way, refuses when fail-closed says so. */
   readonly sink: AuditSink;
   readonly writer: AuditWriter;
+  /**
+   * The start record is durable (fail open: or waits in memory). Await it before the
+   * sandbox starts; rejects with 'AUDIT_UNAVAILABLE' when policy fails closed.
+   */
+  readonly started: Promise<void>;
   /** Writes the end record, a checkpoint over it, and closes. Never throws. */
   end(facts: EndFacts): Promise<void>;
 }
 
 /**
- * Opens a session's audit trail and durably records its start: who, which repository at
- * which commit, which tool and image, which driver and policy. The start record is on
- * disk before the sandbox exists; when it cannot be written and policy fails closed, the
- * session does not start (AirlockError 'AUDIT_UNAVAILABLE').
+ * Opens a session's audit trail and writes its start: who, which repository at which
+ * commit, which tool and image, which driver and policy. The caller awaits `started`
+ * before the sandbox exists, so the record is on disk first; when it cannot be written
+ * and policy fails closed, the session does not start (AirlockError 'AUDIT_UNAVAILABLE').
  */
 export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFacts, options: { clock: Clock; logger: Logger; onUnavailable: (error: AirlockError) => void }): Promise<SessionAudit> {
   const { clock, logger } = options;
@@ -61,24 +66,24 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
   }
   const tool = described.value;
   const context: EventContext = { sessionId: facts.sessionId, actor: deps.actor, policyHash: facts.policyHash, tool, repo: facts.repoDir, driver: facts.driver };
+  // Settled by the start record's commit, or by the first failure: fail closed refuses
+  // to start, fail open starts with the record waiting in memory.
+  let settleStart = { resolve: (): void => undefined, reject: (_error: unknown): void => undefined };
+  const started = new Promise<void>((resolve, reject) => (settleStart = { resolve, reject }));
+  started.catch(() => undefined);
   const writer = createAuditWriter({
     store: deps.store, context, failMode: deps.policy.failMode, logger,
     newId: () => createSessionId(clock.nowMs()),
-    onUnavailable: options.onUnavailable,
+    onUnavailable: (error) => {
+      if (deps.policy.failMode === 'closed') settleStart.reject(error);
+      else settleStart.resolve();
+      options.onUnavailable(error);
+    },
     ...(deps.sinks ? { onCommitted: () => deps.sinks?.notify() } : {}),
   });
   const tally = createEgressTally();
   const time = () => new Date(clock.nowMs()).toISOString();
-  try {
-    await writer.record({ type: 'session.started', time: time(), sessionId: facts.sessionId, argv: facts.argv, git: repoFacts(before) });
-  } catch (error) {
-    if (deps.policy.failMode === 'closed') {
-      await writer.close();
-      await disposeSnapshot(before);
-      throw error;
-    }
-    logger.warn(`audit: the session start could not be written to ${deps.store.location} yet (fail open: it waits in memory)`);
-  }
+  writer.record({ type: 'session.started', time: time(), sessionId: facts.sessionId, argv: facts.argv, git: repoFacts(before) }).then(settleStart.resolve, settleStart.reject);
   const sink: AuditSink = {
     write(event) {
       tally.observe(event);
@@ -92,6 +97,7 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
   return {
     sink,
     writer,
+    started,
     async end(end) {
       const changes = await gitChanges(facts.repoDir, before, deps.git, { maxPatchBytes: deps.policy.maxPatchBytes }).catch((error: unknown) => {
         logger.warn(`audit: could not read the repository's changes: ${(error as Error).message}`);

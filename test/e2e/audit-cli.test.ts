@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { airlock, makeRepo, tempDir } from '../helpers.js';
+import { DRIVERS, airlock, hostWriterUid, makeRepo, tempDir } from '../helpers.js';
 
 /** The audit and sessions commands as a person types them, right and wrong. */
 describe('audit and sessions CLI', () => {
@@ -13,7 +13,7 @@ describe('audit and sessions CLI', () => {
   beforeAll(async () => {
     for (const code of [0, 5]) {
       const r = await airlock(['exec', '--driver', 'bwrap', '--', 'sh', '-c', `exit ${code}`], { ...opts, timeoutMs: 60_000 });
-      expect(r.code).toBe(code);
+      expect(r.code, r.stderr).toBe(code);
     }
     ids = (JSON.parse((await airlock(['sessions', 'list', '--json'], opts)).stdout.toString()) as { sessionId: string }[]).map((s) => s.sessionId);
   }, 120_000);
@@ -75,6 +75,27 @@ describe('audit and sessions CLI', () => {
     expect(r.code).toBe(code);
     expect(r.stderr.trim().split('\n').pop()).toMatch(message);
   });
+
+  it.each(DRIVERS)('a store that cannot be opened: fail closed never starts the sandbox (%s), fail open runs it', async (driver) => {
+    const h = tempDir('audit-unopenable');
+    const own = makeRepo({ 'README.md': 'x\n' }, hostWriterUid(driver));
+    try {
+      const cmd = ['exec', '--driver', driver, '--', 'sh', '-c', `touch /workspace/ran-${driver}; exit 3`];
+      writeFileSync(join(h.path, 'policy.yaml'), 'version: 1\naudit:\n  store: { kind: sqlite, path: /dev/null/audit.db }\n');
+      const closed = await airlock(cmd, { home: h.path, cwd: own.path, timeoutMs: 60_000 });
+      expect(closed.code).toBe(74);
+      expect(closed.stderr.trim().split('\n').pop()).toMatch(/^airlock: error: cannot open the audit store \/dev\/null\/audit\.db/);
+      expect(existsSync(join(own.path, `ran-${driver}`))).toBe(false);
+      writeFileSync(join(h.path, 'policy.yaml'), 'version: 1\naudit:\n  store: { kind: sqlite, path: /dev/null/audit.db }\n  failMode: open\n');
+      const open = await airlock(cmd, { home: h.path, cwd: own.path, timeoutMs: 60_000 });
+      expect(open.code).toBe(3);
+      expect(existsSync(join(own.path, `ran-${driver}`))).toBe(true);
+      expect(open.stderr).toMatch(/events of session \S+ could not be written to \/dev\/null\/audit\.db/);
+    } finally {
+      h.remove();
+      own.remove();
+    }
+  }, 120_000);
 
   it('verify refuses a private key handed over as the public one', async () => {
     writeFileSync(join(home.path, 'wrong.pem'), '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
