@@ -30,7 +30,20 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
     }
   }
 
-  async function ensureImage(docker: Docker, image: string): Promise<ImageFacts> {
+  // A session asks about its image twice (the audit record, then the start): ask Docker once.
+  const imageFacts = new Map<string, Promise<ImageFacts>>();
+  function ensureImage(docker: Docker, image: string): Promise<ImageFacts> {
+    let facts = imageFacts.get(image);
+    if (facts === undefined) {
+      facts = inspectImage(docker, image);
+      imageFacts.set(image, facts);
+      // A failure is not remembered: the image may be built meanwhile.
+      facts.catch(() => imageFacts.delete(image));
+    }
+    return facts;
+  }
+
+  async function inspectImage(docker: Docker, image: string): Promise<ImageFacts> {
     try {
       const info = await docker.getImage(image).inspect();
       return { digest: info.Id, version: info.Config?.Labels?.['org.opencontainers.image.version'] ?? null };
