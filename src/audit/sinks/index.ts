@@ -5,7 +5,7 @@
  * - createForwarder: reads each sink's cursor ("sink:<name>") in the store, delivers what
  *   follows, and moves the cursor only once the receiver has it. The store is the spool:
  *   a receiver that is down never blocks the writer or loses a record; its cursor lags.
- * - openSinkTarget(s): builds the sinks from SinkConfigSchema entries (the only place that
+ * - openSinkTarget(s): builds the sinks from the policy's audit.sinks entries (the only place that
  *   chooses an implementation); jsonl, syslog (RFC 5424 over TCP/TLS with octet
  *   counting), otlp (OTLP/HTTP JSON logs) and hec (Splunk HTTP Event Collector).
  *
@@ -16,7 +16,7 @@
  * only in request headers and never appear in messages or errors.
  */
 export type { AuditSinkTarget, CredentialSource, ReadSecret, SinkConfig, JsonlSinkConfig, SyslogSinkConfig, OtlpSinkConfig, HecSinkConfig } from './types.js';
-export { CredentialSourceSchema, SinkConfigSchema, SinkConfigsSchema, SYSLOG_FACILITIES, sinkNameOf } from './types.js';
+export { SYSLOG_FACILITIES, sinkNameOf } from './types.js';
 export { createForwarder } from './forwarder.js';
 export type { Forwarder, ForwarderOptions, SetTimer, SinkStatus } from './forwarder.js';
 export { openSinkTarget, openSinkTargets } from './open.js';

@@ -18,7 +18,7 @@ export interface SinkDependencies {
 
 /**
  * The one place that picks a sink implementation for a configuration entry (already
- * parsed with SinkConfigSchema). Nothing connects yet: receivers that are down make the
+ * parsed by the policy's schema). Nothing connects yet: receivers that are down make the
  * first delivery fail, not this. Rejects with 'CONFIG_INVALID' only for what no retry can
  * fix (a syslog caFile that cannot be read).
  */

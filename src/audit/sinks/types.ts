@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Secret } from '../../core/index.js';
 import type { ChainedRecord } from '../chain/index.js';
 
@@ -24,16 +23,12 @@ export interface AuditSinkTarget {
   close(): Promise<void>;
 }
 
-/** An absolute path without "." or ".." segments: relative to what would be a guess. */
-const AbsolutePath = z.string().regex(/^\/(?!.*(^|\/)\.\.?(\/|$)).*$/, 'an absolute path without "." or ".." segments');
-
-/** Where a credential comes from. The caller resolves it (only cli/ reads the environment). */
-export const CredentialSourceSchema = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }),
-  z.strictObject({ file: AbsolutePath }),
-  z.strictObject({ command: z.array(z.string().min(1)).min(1), ttlSeconds: z.int().min(1).default(300) }),
-]);
-export type CredentialSource = z.infer<typeof CredentialSourceSchema>;
+/**
+ * Where a credential comes from. The caller resolves it (only cli/ reads the environment).
+ * The policy's schema (policy/audit-schema.ts) validates sink configuration; these are the
+ * shapes it produces, so the sinks never parse configuration themselves.
+ */
+export type CredentialSource = { env: string } | { file: string } | { command: string[]; ttlSeconds: number };
 
 /**
  * Resolves a credential source to its value. Rejects with AirlockError 'CONFIG_INVALID'
@@ -50,81 +45,45 @@ export const SYSLOG_FACILITIES = {
 } as const;
 
 type FacilityName = keyof typeof SYSLOG_FACILITIES;
-const FACILITY_NAMES = Object.keys(SYSLOG_FACILITIES) as [FacilityName, ...FacilityName[]];
 
-const MIB = 1024 * 1024;
-
-/** Names a sink's cursor: lowercase so that `sink:SIEM` and `sink:siem` cannot both exist. */
-const SinkNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-", at most 63');
-
-const httpUrl = (path: string) =>
-  z.url({ protocol: /^https?$/, error: `an http:// or https:// URL, e.g. http://127.0.0.1:4318${path}` });
-
-export const JsonlSinkConfigSchema = z.strictObject({
-  kind: z.literal('jsonl'),
-  name: SinkNameSchema.optional(),
-  path: AbsolutePath,
+export interface JsonlSinkConfig {
+  kind: 'jsonl';
+  name?: string | undefined;
+  path: string;
   /** The file is rotated before a batch would make it larger than this. */
-  maxBytes: z.number().int().min(4096).default(100 * MIB),
+  maxBytes: number;
   /** Rotated files kept: path.1 (newest) … path.<keep> (oldest). */
-  keep: z.number().int().min(0).max(1000).default(5),
-});
+  keep: number;
+}
 
-export const SyslogSinkConfigSchema = z
-  .strictObject({
-    kind: z.literal('syslog'),
-    name: SinkNameSchema.optional(),
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65535),
-    /** RFC 5425 syslog over TLS; the server is verified against caFile, else the system CAs. */
-    tls: z.boolean().default(false),
-    caFile: AbsolutePath.optional(),
-    /** RFC 5424 APP-NAME: 1 to 48 printable US-ASCII characters. */
-    appName: z.string().regex(/^[\x21-\x7e]{1,48}$/, '1 to 48 printable ASCII characters, no spaces').default('airlock'),
-    facility: z.union([z.enum(FACILITY_NAMES), z.number().int().min(0).max(23)]).default('local0'),
-  })
-  .refine((c) => c.caFile === undefined || c.tls, { message: 'caFile needs tls: true', path: ['caFile'] });
+export interface SyslogSinkConfig {
+  kind: 'syslog';
+  name?: string | undefined;
+  host: string;
+  port: number;
+  /** RFC 5425 syslog over TLS; the server is verified against caFile, else the system CAs. */
+  tls: boolean;
+  caFile?: string | undefined;
+  appName: string;
+  facility: FacilityName | number;
+}
 
-export const OtlpSinkConfigSchema = z.strictObject({
-  kind: z.literal('otlp'),
-  name: SinkNameSchema.optional(),
-  /** The OTLP/HTTP logs endpoint, e.g. http://127.0.0.1:4318/v1/logs. */
-  url: httpUrl('/v1/logs'),
-  /** Extra request headers (e.g. a collector's API key); never logged. */
-  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name'), z.string()).optional(),
-});
+export interface OtlpSinkConfig {
+  kind: 'otlp';
+  name?: string | undefined;
+  url: string;
+  headers?: Record<string, string> | undefined;
+}
 
-export const HecSinkConfigSchema = z.strictObject({
-  kind: z.literal('hec'),
-  name: SinkNameSchema.optional(),
-  /** The HEC event endpoint, e.g. https://splunk.example:8088/services/collector/event. */
-  url: httpUrl('/services/collector/event'),
-  token: CredentialSourceSchema,
-});
+export interface HecSinkConfig {
+  kind: 'hec';
+  name?: string | undefined;
+  url: string;
+  token: CredentialSource;
+}
 
-/** One entry of the audit `sinks` configuration. */
-export const SinkConfigSchema = z.discriminatedUnion('kind', [
-  JsonlSinkConfigSchema,
-  SyslogSinkConfigSchema,
-  OtlpSinkConfigSchema,
-  HecSinkConfigSchema,
-]);
-
-/** The whole list: names (defaulting to the kind) must be distinct, each has one cursor. */
-export const SinkConfigsSchema = z.array(SinkConfigSchema).superRefine((sinks, ctx) => {
-  const seen = new Set<string>();
-  sinks.forEach((sink, i) => {
-    const name = sinkNameOf(sink);
-    if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `two sinks are named "${name}": give each its own name` });
-    seen.add(name);
-  });
-});
-
-export type SinkConfig = z.output<typeof SinkConfigSchema>;
-export type JsonlSinkConfig = z.output<typeof JsonlSinkConfigSchema>;
-export type SyslogSinkConfig = z.output<typeof SyslogSinkConfigSchema>;
-export type OtlpSinkConfig = z.output<typeof OtlpSinkConfigSchema>;
-export type HecSinkConfig = z.output<typeof HecSinkConfigSchema>;
+/** One entry of the policy's audit.sinks, as the policy schema parsed it. */
+export type SinkConfig = JsonlSinkConfig | SyslogSinkConfig | OtlpSinkConfig | HecSinkConfig;
 
 /** A sink's name: its own, else its kind. */
 export function sinkNameOf(config: { kind: string; name?: string | undefined }): string {
