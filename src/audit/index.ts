@@ -14,7 +14,7 @@
  * append that resolved is on disk.
  */
 export type { AuditEvent, AuditSink } from './event.js';
-export { openJsonlSink, createMemorySink } from './jsonl-sink.js';
+export { createMemorySink } from './memory-sink.js';
 export * from './chain/index.js';
 export { AUDIT_EVENT_SCHEMA, ocsfClassOf, stampEvent } from './envelope.js';
 export type { AuditActor, AuditTool, EventContext, OcsfClass } from './envelope.js';

@@ -13,8 +13,12 @@ export interface AuditWriterOptions {
   failMode: 'closed' | 'open';
   newId: () => string;
   logger: Logger;
-  /** Called once, the first time the log cannot be written (or the spool is full). */
-  onUnavailable: (error: AirlockError) => void;
+  /**
+   * Called the first time the log cannot be written, and again if egress must then stop
+   * (fail open's spool is full): `accepting` says which, so the caller ends the session
+   * whenever it is false, whatever the policy's mode.
+   */
+  onUnavailable: (error: AirlockError, state: { accepting: boolean }) => void;
   /** Called after every commit, e.g. to wake the sink forwarder. */
   onCommitted?: () => void;
   retry?: { initialMs: number; maxMs: number };
@@ -66,7 +70,8 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   let lastCommitMs = 0;
   const queue: Queued[] = [];
   let accepting = true;
-  let reported = false;
+  /** The `accepting` last reported to onUnavailable; undefined before any failure. */
+  let reported: boolean | undefined;
   let pumping: Promise<void> | undefined;
   let delayMs = 0;
   let closing = false;
@@ -75,9 +80,9 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
 
   const unavailable = (error: AirlockError): void => {
     if (options.failMode === 'closed') accepting = false;
-    if (reported) return;
-    reported = true;
-    options.onUnavailable(error);
+    if (reported === accepting) return;
+    reported = accepting;
+    options.onUnavailable(error, { accepting });
   };
 
   const commit = async (batch: Queued[]): Promise<void> => {
@@ -135,7 +140,6 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     queue.push(q);
     if (queue.length > maxSpooled && accepting) {
       accepting = false;
-      reported = false;
       unavailable(new AirlockError('AUDIT_UNAVAILABLE', `${queue.length} audit events are waiting for ${store.location}, more than the ${maxSpooled} fail-open holds`));
     }
     kick();

@@ -1,8 +1,10 @@
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { loadSinks, openSigningKey, openSqliteStore, openSqliteStoreInWorker } from '../audit/index.js';
+import { loadSinks, openPostgresStore, openSigningKey, openSqliteStore, openSqliteStoreInWorker } from '../audit/index.js';
 import type { AuditActor, AuditStore, CheckpointSigner, Forwarder } from '../audit/index.js';
-import type { AuditPolicy } from '../policy/index.js';
+import type { Secret } from '../core/index.js';
+import type { AuditPolicy, CredentialSource } from '../policy/index.js';
+import { orgPolicyFile } from './context.js';
 import type { CliContext } from './context.js';
 
 /** Where the key that signs checkpoints lives: Airlock's home, never inside a sandbox. */
@@ -21,20 +23,25 @@ export function openSigner(ctx: CliContext): Promise<CheckpointSigner> {
  */
 export async function openAuditStore(ctx: CliContext, policy: AuditPolicy, forSession = false): Promise<AuditStore> {
   const store = policy.store;
-  if (store.kind === 'sqlite' && forSession) {
-    const spec = { path: store.path ?? join(ctx.home, 'audit', 'audit.db'), keyPath: signingKeyPath(ctx), cadence: policy.checkpoint };
-    return openSqliteStoreInWorker(spec, ctx.helpers.auditWorker);
+  if (store.kind === 'sqlite') {
+    const path = store.path ?? join(ctx.home, 'audit', 'audit.db');
+    if (forSession) return openSqliteStoreInWorker({ path, keyPath: signingKeyPath(ctx), cadence: policy.checkpoint }, ctx.helpers.auditWorker);
+    return openSqliteStore(path, { signer: await openSigner(ctx), cadence: policy.checkpoint, nowMs: () => ctx.clock.nowMs() });
   }
-  const signer = await openSigner(ctx);
-  const options = { signer, cadence: policy.checkpoint, nowMs: () => ctx.clock.nowMs() };
-  if (store.kind === 'sqlite') return openSqliteStore(store.path ?? join(ctx.home, 'audit', 'audit.db'), options);
-  const { openPostgresStore } = await import('../audit/index.js');
-  const { readCredentialSource } = await import('../proxy/index.js');
   const source = store.password;
+  const readSecret = await secretReader(ctx);
   return openPostgresStore(store.url, {
-    ...options,
-    ...(source === undefined ? {} : { password: async () => (await readCredentialSource('audit.store.password', source, ctx.env)).reveal() }),
+    signer: await openSigner(ctx),
+    cadence: policy.checkpoint,
+    nowMs: () => ctx.clock.nowMs(),
+    ...(source === undefined ? {} : { password: async () => (await readSecret('audit.store.password', source)).reveal() }),
   });
+}
+
+/** Credential sources read from airlock's own environment (the proxy's reader, loaded on demand). */
+async function secretReader(ctx: CliContext): Promise<(where: string, source: CredentialSource) => Promise<Secret>> {
+  const { readCredentialSource } = await import('../proxy/index.js');
+  return (where, source) => readCredentialSource(where, source, ctx.env);
 }
 
 /**
@@ -48,13 +55,13 @@ export function actorOf(ctx: CliContext): AuditActor {
   return { user: viaSudo ? (ctx.env.SUDO_USER as string) : info.username, uid: viaSudo ? sudoUid : info.uid, verified: false, host: hostname() };
 }
 
-/** Runs fn with the store the org policy names, closing it after. */
-export async function withAuditStore<T>(ctx: CliContext, fn: (store: AuditStore) => Promise<T>): Promise<T> {
+/** Runs fn with the store the org policy names (and that policy), closing the store after. */
+export async function withAuditStore<T>(ctx: CliContext, fn: (store: AuditStore, policy: AuditPolicy) => Promise<T>): Promise<T> {
   const { loadEffectivePolicy } = await import('../policy/index.js');
-  const policy = await loadEffectivePolicy({ orgFile: join(ctx.home, 'policy.yaml') });
-  const store = await openAuditStore(ctx, policy.policy.audit);
+  const { audit } = (await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx) })).policy;
+  const store = await openAuditStore(ctx, audit);
   try {
-    return await fn(store);
+    return await fn(store, audit);
   } finally {
     await store.close();
   }
@@ -67,10 +74,10 @@ export async function withAuditStore<T>(ctx: CliContext, fn: (store: AuditStore)
  */
 export async function startSinks(ctx: CliContext, policy: AuditPolicy, store: AuditStore): Promise<Forwarder | undefined> {
   if (policy.sinks.length === 0) return undefined;
-  const { readCredentialSource } = await import('../proxy/index.js');
+  const readSecret = await secretReader(ctx);
   const { createForwarder, openSinkTargets } = await loadSinks();
   const sinks = await openSinkTargets(policy.sinks, {
-    readSecret: (source) => readCredentialSource('audit.sinks token', source, ctx.env),
+    readSecret: (source) => readSecret('audit.sinks token', source),
     hostname: hostname(),
     logger: ctx.logger,
     nowMs: () => ctx.clock.nowMs(),

@@ -23,18 +23,27 @@ export interface CliContext {
   helpers: { pty: string; bridge: string; auditWorker: string };
 }
 
+/** The org policy: AIRLOCK_HOME/policy.yaml (the built-in defaults when it is absent). */
+export function orgPolicyFile(ctx: Pick<CliContext, 'home'>): string {
+  return join(ctx.home, 'policy.yaml');
+}
+
 export function dockerSocketFrom(env: NodeJS.ProcessEnv): string {
   const host = env.DOCKER_HOST;
   if (host !== undefined && host.startsWith('unix://')) return host.slice('unix://'.length);
   return '/var/run/docker.sock';
 }
 
-export function createContext(proc: NodeJS.Process): CliContext {
+/**
+ * `cliDir` is where the entry point (dist/cli/main.js) lives: the bundle is code-split, so
+ * only the entry knows its own place; helpers are found from there, never from a chunk.
+ */
+export function createContext(proc: NodeJS.Process, cliDir: URL): CliContext {
   const env = proc.env;
   const home = env.AIRLOCK_HOME ?? join(homedir(), '.airlock');
-  const ptyHelper = fileURLToPath(new URL('../native/airlock-pty', import.meta.url));
-  const bridge = fileURLToPath(new URL('../native/airlock-bridge', import.meta.url));
-  const auditWorker = fileURLToPath(new URL('./audit-store-worker.js', import.meta.url));
+  const ptyHelper = fileURLToPath(new URL('../native/airlock-pty', cliDir));
+  const bridge = fileURLToPath(new URL('../native/airlock-bridge', cliDir));
+  const auditWorker = fileURLToPath(new URL('./audit-store-worker.js', cliDir));
   return {
     env,
     cwd: proc.cwd(),

@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { run } = await command.load();
-  return run(createContext(process), args);
+  return run(createContext(process, new URL('./', import.meta.url)), args);
 }
 
 function report(error: AirlockError): void {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { AirlockError } from '../core/index.js';
 import type { DriverName, EffectivePolicy } from '../policy/index.js';
@@ -10,6 +9,7 @@ import type { SessionIo, SignalSource } from '../session/index.js';
 import { resolveRepo } from '../workspace/index.js';
 import { createGitRunner } from '../workspace/index.js';
 import { actorOf, openAuditStore, startSinks } from './audit-store.js';
+import { orgPolicyFile } from './context.js';
 import type { CliContext } from './context.js';
 
 export interface SessionRequest {
@@ -19,9 +19,6 @@ export interface SessionRequest {
   resolve: (policy: EffectivePolicy) => { tool: string; image: string; argv: string[]; env: Record<string, string> };
 }
 
-export function orgPolicyFile(ctx: CliContext): string {
-  return join(ctx.home, 'policy.yaml');
-}
 
 function parseDriver(value: string | undefined): DriverName | undefined {
   if (value === undefined || value === 'docker' || value === 'bwrap') return value;

@@ -4,7 +4,7 @@ import { createSessionId } from '../core/index.js';
 import type { EffectivePolicy } from '../policy/index.js';
 import type { ExitStatus, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
 import { ownerOf } from '../sandbox/index.js';
-import { AirlockError } from '../core/index.js';
+import { ERROR_CODES } from '../core/index.js';
 import type { Lookup } from '../proxy/index.js';
 import { startEgress } from './egress-wiring.js';
 import type { EgressWiring } from './egress-wiring.js';
@@ -94,12 +94,12 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       },
       {
         clock: options.clock, logger,
-        onUnavailable: (error) => {
-          if (options.audit.policy.failMode === 'open') {
+        onUnavailable: (error, { accepting }) => {
+          if (accepting) {
             logger.warn(`audit: ${error.message}; fail open: events wait in memory until the store is back (audit.failMode)`);
             return;
           }
-          logger.info(`session ${sessionId} stopped: the audit log cannot be written (${error.message}); egress was cut and the session ends, as audit.failMode closed says`);
+          logger.info(`session ${sessionId} stopped: the audit log cannot be written (${error.message}); egress was cut and the session ends (audit.failMode ${options.audit.policy.failMode})`);
           stop.trigger('audit', ERROR_EXIT_AUDIT);
         },
       },
@@ -132,8 +132,8 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
   }
 }
 
-const ERROR_EXIT_AUDIT = new AirlockError('AUDIT_UNAVAILABLE', '').exitCode;
-const ERROR_EXIT_SANDBOX = new AirlockError('SANDBOX_FAILED', '').exitCode;
+const ERROR_EXIT_AUDIT = ERROR_CODES.AUDIT_UNAVAILABLE.exit;
+const ERROR_EXIT_SANDBOX = ERROR_CODES.SANDBOX_FAILED.exit;
 
 /** A stop asked for from outside the session's own events (the audit log failing). */
 interface StopLatch {

@@ -53,7 +53,7 @@ export interface SessionAudit {
  * before the sandbox exists, so the record is on disk first; when it cannot be written
  * and policy fails closed, the session does not start (AirlockError 'AUDIT_UNAVAILABLE').
  */
-export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFacts, options: { clock: Clock; logger: Logger; onUnavailable: (error: AirlockError) => void }): Promise<SessionAudit> {
+export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFacts, options: { clock: Clock; logger: Logger; onUnavailable: (error: AirlockError, state: { accepting: boolean }) => void }): Promise<SessionAudit> {
   const { clock, logger } = options;
   const startedMs = clock.nowMs();
   // If describing the image fails (IMAGE_MISSING), that error is the session's.
@@ -74,10 +74,10 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
   const writer = createAuditWriter({
     store: deps.store, context, failMode: deps.policy.failMode, logger,
     newId: () => createSessionId(clock.nowMs()),
-    onUnavailable: (error) => {
-      if (deps.policy.failMode === 'closed') settleStart.reject(error);
-      else settleStart.resolve();
-      options.onUnavailable(error);
+    onUnavailable: (error, state) => {
+      if (state.accepting) settleStart.resolve();
+      else settleStart.reject(error);
+      options.onUnavailable(error, state);
     },
     ...(deps.sinks ? { onCommitted: () => deps.sinks?.notify() } : {}),
   });

@@ -40,6 +40,12 @@ export function storedTextOf(record: ChainedRecord): string | undefined {
   return typeof text === 'string' ? text : undefined;
 }
 
+/** Attaches `text` to `record` as its storedText (not enumerable: never in JSON or equality). */
+export function withStoredText<R extends ChainedRecord>(record: R, text: string | undefined): R {
+  if (text !== undefined) Object.defineProperty(record, 'storedText', { value: text, enumerable: false });
+  return record;
+}
+
 /** The hash a record must carry, computed over its stored text when it has one. */
 export function hashOfRecord(record: ChainedRecord, seq: number = record.seq): string {
   const text = storedTextOf(record);

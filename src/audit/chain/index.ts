@@ -17,7 +17,7 @@
  * Security invariant: the private key never leaves the CheckpointSigner's closure.
  */
 export { canonicalize } from '../../core/index.js';
-export { FIRST_SEQ, GENESIS_HASH, chainEvent, chainRecord, hashOfRecord, hashRecord, storedTextOf } from './chain.js';
+export { FIRST_SEQ, GENESIS_HASH, chainEvent, chainRecord, hashOfRecord, hashRecord, storedTextOf, withStoredText } from './chain.js';
 export type { ChainedRecord } from './chain.js';
 export {
   EMPTY_TREE_ROOT,

@@ -1,4 +1,4 @@
-import { FIRST_SEQ, GENESIS_HASH, hashOfRecord, storedTextOf } from './chain.js';
+import { FIRST_SEQ, GENESIS_HASH, hashOfRecord, storedTextOf, withStoredText } from './chain.js';
 import type { ChainedRecord } from './chain.js';
 
 /**
@@ -42,8 +42,5 @@ function hashesAt(r: ChainedRecord, seq: number): boolean {
 
 /** A copy of r with another seq, keeping its stored text. */
 function withSeq(r: ChainedRecord, seq: number): ChainedRecord {
-  const copy = { ...r, seq };
-  const text = storedTextOf(r);
-  if (text !== undefined) Object.defineProperty(copy, 'storedText', { value: text, enumerable: false });
-  return copy;
+  return withStoredText({ ...r, seq }, storedTextOf(r));
 }

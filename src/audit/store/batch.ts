@@ -61,28 +61,29 @@ export function chainBatch(head: StoredHead, events: readonly AuditEvent[], opti
   const checkpoints: Checkpoint[] = [];
   const cadence = options.cadence ?? DEFAULT_CHECKPOINT_CADENCE;
   const nowMs = options.nowMs();
-  let next: StoredHead = { ...head, frontier: head.frontier };
+  let { checkpointSeq, checkpointMs } = head;
+  let last: { seq: number; hash: string } | undefined = head.seq < FIRST_SEQ ? undefined : head;
   const sign = (): void => {
-    const checkpoint = signCheckpoint(
-      { version: 1, fromSeq: FIRST_SEQ, toSeq: next.seq, treeSize: tree.size, root: tree.root(), lastHash: next.hash, time: new Date(nowMs).toISOString(), keyId: options.signer.keyId },
-      options.signer,
-    );
-    checkpoints.push(checkpoint);
-    next = { ...next, checkpointSeq: next.seq, checkpointMs: nowMs };
+    const at = last as { seq: number; hash: string };
+    const body = { version: 1, fromSeq: FIRST_SEQ, toSeq: at.seq, treeSize: tree.size, root: tree.root(), lastHash: at.hash, time: new Date(nowMs).toISOString(), keyId: options.signer.keyId } as const;
+    checkpoints.push(signCheckpoint(body, options.signer));
+    checkpointSeq = at.seq;
+    checkpointMs = nowMs;
   };
   for (const event of events) {
     // No copy: the store keeps eventText, and the caller gets its own event back.
-    const { record, eventText } = chainEvent(next.seq < FIRST_SEQ ? undefined : next, event, false);
+    const { record, eventText } = chainEvent(last, event, false);
     tree.append(record.hash);
     rows.push({ record, eventText, columns: indexColumns(record.event) });
-    next = { ...next, seq: record.seq, hash: record.hash };
-    if (next.seq - next.checkpointSeq >= cadence.everyEvents) sign();
+    last = record;
+    if (record.seq - checkpointSeq >= cadence.everyEvents) sign();
   }
+  const seq = last?.seq ?? head.seq;
   // Before the first checkpoint the clock has nothing to count from: only N events count.
-  const seconds = next.checkpointMs === 0 ? 0 : (nowMs - next.checkpointMs) / 1000;
-  const uncovered = next.seq - next.checkpointSeq;
+  const seconds = checkpointMs === 0 ? 0 : (nowMs - checkpointMs) / 1000;
+  const uncovered = seq - checkpointSeq;
   if (force ? uncovered > 0 : isCheckpointDue({ uncheckpointedEvents: uncovered, secondsSinceCheckpoint: seconds, sessionEnded: false }, cadence)) sign();
-  return { rows, head: { ...next, frontier: tree.frontier() }, checkpoints };
+  return { rows, head: { seq, hash: last?.hash ?? head.hash, frontier: tree.frontier(), checkpointSeq, checkpointMs }, checkpoints };
 }
 
 /** The query columns of an event; absent fields are null. */

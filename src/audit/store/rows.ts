@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../event.js';
+import { withStoredText } from '../chain/index.js';
 import type { ChainedRecord } from '../chain/index.js';
 
 /**
@@ -19,8 +20,7 @@ export function recordOf(row: { seq: number | string; prev_hash: string; hash: s
       return parsed;
     },
   };
-  if (typeof text === 'string') Object.defineProperty(record, 'storedText', { value: text, enumerable: false });
-  return record;
+  return withStoredText(record, typeof text === 'string' ? text : undefined);
 }
 
 function parseEvent(text: string | object): AuditEvent {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { verifyLog } from '../../audit/index.js';
 import type { AuditStore, ChainedRecord, VerifyReport } from '../../audit/index.js';
-import { AirlockError } from '../../core/index.js';
+import { AirlockError, ERROR_CODES } from '../../core/index.js';
 import { parseOptions, writeJson } from '../args.js';
 import { openSigner, withAuditStore } from '../audit-store.js';
 import type { CliContext } from '../context.js';
@@ -24,7 +24,7 @@ export async function verify(ctx: CliContext, args: string[]): Promise<number> {
   const report = await withAuditStore(ctx, async (store) => ({ location: store.location, report: verifyLog(await readAll(store), await store.checkpoints(), publicKeyPem) }));
   if (values.json === true) writeJson(ctx.stdout, { location: report.location, ...report.report });
   else ctx.stdout.write(describe(report.location, report.report));
-  return report.report.ok ? 0 : new AirlockError('AUDIT_TAMPERED', '').exitCode;
+  return report.report.ok ? 0 : ERROR_CODES.AUDIT_TAMPERED.exit;
 }
 
 function describe(location: string, r: VerifyReport): string {

@@ -3,7 +3,7 @@ import { AirlockError } from '../../core/index.js';
 import { DEFAULT_POLICY_YAML } from '../../policy/index.js';
 import { parseOptions } from '../args.js';
 import type { CliContext } from '../context.js';
-import { orgPolicyFile } from '../session-command.js';
+import { orgPolicyFile } from '../context.js';
 
 export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const { values } = parseOptions('init', args, { force: { type: 'boolean' } });

@@ -3,7 +3,7 @@ import { AirlockError } from '../../core/index.js';
 import { loadEffectivePolicy } from '../../policy/index.js';
 import { parseOptions, writeJson } from '../args.js';
 import type { CliContext } from '../context.js';
-import { orgPolicyFile } from '../session-command.js';
+import { orgPolicyFile } from '../context.js';
 import { resolveRepo } from '../../workspace/index.js';
 
 export async function run(ctx: CliContext, args: string[]): Promise<number> {

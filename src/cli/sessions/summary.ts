@@ -65,12 +65,12 @@ const SESSION_TYPES = ['session.started', 'session.ended'];
 /** The newest `limit` sessions matching the filter, newest first. */
 export async function listSessions(store: AuditStore, filter: { since?: string; user?: string; repo?: string; tool?: string }, limit: number): Promise<SessionSummary[]> {
   const starts = await store.query({ ...filter, types: ['session.started'], newest: true, limit });
-  const summaries: SessionSummary[] = [];
-  for (const start of starts.reverse()) {
-    const end = await store.query({ sessionId: start.event.sessionId, types: ['session.ended'], limit: 1 });
-    summaries.push(summarize(start.event, end[0]?.event));
-  }
-  return summaries;
+  const oldest = starts[0];
+  if (oldest === undefined) return [];
+  // One query for every end: a session ends after it starts, so after the oldest start.
+  const ends = new Map<string, AuditEvent>();
+  for (const r of await store.query({ types: ['session.ended'], afterSeq: oldest.seq })) ends.set(r.event.sessionId, r.event);
+  return starts.reverse().map((start) => summarize(start.event, ends.get(start.event.sessionId)));
 }
 
 /** One session's records: its start and end, and how many events it has. */
