@@ -1,3 +1,5 @@
+import { AGENT_ROUTES, AGENT_TOOLS } from './agent-tools.js';
+
 /**
  * The built-in org policy. `airlock init` writes this text out; with no policy file
  * at all, Airlock parses this same text, so the two can never disagree.
@@ -34,6 +36,10 @@ limits:
 
 # Tools that \`airlock run TOOL\` may start: the image the docker driver runs and the
 # command (entrypoint) inside it; \`airlock run TOOL -- ARGS\` appends ARGS.
+# An agent also names its npm package (exact version and integrity; \`airlock images
+# build TOOL\` makes its image), its credential route and the variables it reads for
+# the key and base URL, files written into its home (quiet settings), hosts it needs
+# (egress), update hosts (always denied), and home directories kept per user (persist).
 tools:
   shell:
     description: An interactive bash shell, for trying policies.
@@ -45,6 +51,7 @@ tools:
     image: airlock/base:bookworm
     entrypoint: [node]
     env: {}
+${agentToolsYaml()}
 
 # The only way out of a sandbox is Airlock's governance proxy: default deny.
 egress:
@@ -69,10 +76,19 @@ egress:
 #     inject: { header: x-api-key }
 #     source: { env: ANTHROPIC_API_KEY }        # or { file: /path } or { command: [argv], ttlSeconds: 300 }
 #     placeholderEnv: [ANTHROPIC_API_KEY]
-credentials: []
+# A route that a tool names (tools.<name>.credential.route) serves only that tool's
+# sessions; the agents' model providers, with the real key from airlock's environment:
+credentials:
+${agentRoutesYaml()}
 
 # Upstream TLS is verified against the system roots, plus this bundle when set.
 tls: {}
+
+# Which tools run only from an image in the signed catalog (airlock images approve):
+# all, or packaged (the agents). The catalog is AIRLOCK_HOME/images/catalog.json, signed
+# by this machine's approval key unless publicKeyFile names the organisation's.
+images:
+  requireApproval: all
 
 # The audit log: every session and decision, hash-chained, with signed checkpoints.
 audit:
@@ -93,3 +109,15 @@ audit:
   #   - { kind: hec, name: splunk, url: https://splunk.example.com:8088/services/collector/event, token: { env: HEC_TOKEN } }
   sinks: []
 `;
+
+/** JSON is YAML: each agent as a block of flow values, readable and exact. */
+function agentToolsYaml(): string {
+  return Object.entries(AGENT_TOOLS).map(([name, tool]) => {
+    const lines = Object.entries(tool).map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`);
+    return `  ${name}:\n${lines.join('\n')}`;
+  }).join('\n');
+}
+
+function agentRoutesYaml(): string {
+  return AGENT_ROUTES.map((route) => `  - ${JSON.stringify(route)}`).join('\n');
+}

@@ -113,6 +113,6 @@ describe('repo policy narrows, never widens', () => {
 
   it('lists the tools the repo removed', async () => {
     const { orgFile, repoDir } = setup(undefined, 'version: 1\ntools: [node]\n');
-    expect((await loadEffectivePolicy({ orgFile, repoDir })).removedTools).toEqual(['shell']);
+    expect((await loadEffectivePolicy({ orgFile, repoDir })).removedTools).toEqual(['shell', 'claude', 'opencode', 'codex', 'gemini']);
   });
 });

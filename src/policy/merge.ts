@@ -14,6 +14,7 @@ export function mergeOrgPolicy(base: Policy, org: OrgPolicyFile): Policy {
     egress: { ...base.egress, ...org.egress },
     credentials: org.credentials ?? base.credentials,
     tls: { ...base.tls, ...org.tls },
+    images: { ...base.images, ...org.images },
     audit: { ...base.audit, ...org.audit },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditSchema } from './audit-schema.js';
 import { CredentialRouteSchema, EgressRuleSchema, EgressSchema, TlsSchema } from './egress-schema.js';
+import { ImagesSchema, ToolSchema } from './tool-schema.js';
 
 /** Tool names are what users type after `airlock run`. */
 export const ToolNameSchema = z
@@ -50,16 +51,8 @@ export const SandboxSchema = z.strictObject({
 });
 export type SandboxPolicy = z.infer<typeof SandboxSchema>;
 
-export const ToolSchema = z.strictObject({
-  description: z.string().optional(),
-  /** Image reference the docker driver runs (tag or digest). */
-  image: z.string().min(1),
-  /** argv prefix of the tool; `airlock run TOOL -- ARGS` appends ARGS. */
-  entrypoint: z.array(z.string().min(1)).min(1),
-  /** Variables set inside the sandbox for this tool. */
-  env: z.record(EnvNameSchema, z.string()),
-});
-export type Tool = z.infer<typeof ToolSchema>;
+export { ToolSchema, ImagesSchema } from './tool-schema.js';
+export type { Tool, ToolPackage, ToolCredential, ImagesPolicy } from './tool-schema.js';
 
 /** The effective policy, after every layer is applied. */
 export const PolicySchema = z.strictObject({
@@ -70,6 +63,7 @@ export const PolicySchema = z.strictObject({
   egress: EgressSchema,
   credentials: z.array(CredentialRouteSchema),
   tls: TlsSchema,
+  images: ImagesSchema,
   audit: AuditSchema,
 });
 export type Policy = z.infer<typeof PolicySchema>;
@@ -81,6 +75,7 @@ export const OrgPolicyFileSchema = z.strictObject({
   sandbox: SandboxSchema.partial().optional(),
   limits: LimitsSchema.partial().optional(),
   tools: z.record(ToolNameSchema, ToolSchema.partial({ env: true })).optional(),
+  images: ImagesSchema.partial().optional(),
   egress: EgressSchema.partial().optional(),
   credentials: z.array(CredentialRouteSchema).optional(),
   tls: TlsSchema.optional(),
