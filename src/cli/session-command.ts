@@ -1,10 +1,10 @@
 import type { ReadStream, WriteStream } from 'node:tty';
 import { AirlockError } from '../core/index.js';
-import type { DriverName, EffectivePolicy } from '../policy/index.js';
+import type { DriverName, EffectivePolicy, Tool } from '../policy/index.js';
 import { loadEffectivePolicy } from '../policy/index.js';
 import { chooseDriver } from '../sandbox/index.js';
 import type { SandboxDriver } from '../sandbox/index.js';
-import { collectGarbage, runSession } from '../session/index.js';
+import { PROXY_PORT, collectGarbage, runSession, scopePolicyToTool, toolBaseUrlEnv } from '../session/index.js';
 import type { SessionIo, SignalSource } from '../session/index.js';
 import { resolveRepo } from '../workspace/index.js';
 import { createGitRunner } from '../workspace/index.js';
@@ -16,7 +16,7 @@ export interface SessionRequest {
   repo: string | undefined;
   driver: string | undefined;
   /** Picks image, argv and env from the effective policy. */
-  resolve: (policy: EffectivePolicy) => { tool: string; image: string; argv: string[]; env: Record<string, string> };
+  resolve: (policy: EffectivePolicy) => { tool: string; image: string; argv: string[]; env: Record<string, string>; definition?: Tool };
 }
 
 
@@ -62,8 +62,11 @@ async function startFailure(driver: SandboxDriver, error: unknown): Promise<unkn
 export async function runSessionCommand(ctx: CliContext, request: SessionRequest): Promise<number> {
   const requested = parseDriver(request.driver);
   const repoDir = await resolveRepo(request.repo ?? '.', ctx.cwd);
-  const policy = await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx), repoDir });
-  const { tool, image, argv, env } = request.resolve(policy);
+  const loaded = await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx), repoDir });
+  const { tool, image, argv, env, definition } = request.resolve(loaded);
+  const scoped = scopePolicyToTool(loaded.policy, definition);
+  const policy = { ...loaded, policy: scoped };
+  const toolEnv = { ...env, ...toolBaseUrlEnv(scoped, definition, PROXY_PORT) };
   // The store's thread starts while the driver is chosen and leftovers are collected.
   const opening = openAuditStore(ctx, policy.policy.audit, true);
   let driver: SandboxDriver;
@@ -81,7 +84,7 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
   });
   try {
     const result = await runSession({
-      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv: env, toolName: tool,
+      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv, toolName: tool, ...(definition ? { tool: definition } : {}), privileged: process.getuid?.() === 0,
       io: sessionIo(ctx), signals: processSignals, clock: ctx.clock, logger: ctx.logger, ownerPid: process.pid,
       bridgePath: ctx.helpers.bridge, env: ctx.env,
       audit: { store, policy: policy.policy.audit, actor: actorOf(ctx), git: createGitRunner({ env: ctx.env }), ...(forwarder ? { sinks: forwarder } : {}) },

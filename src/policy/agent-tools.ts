@@ -64,7 +64,7 @@ const codex: Tool = {
   },
   egress: [],
   updateHosts: [...NPM_UPDATE_HOSTS, 'github.com', 'chatgpt.com', '**.chatgpt.com'],
-  persist: ['.codex/sessions'],
+  persist: ['.codex'],
 };
 
 const gemini: Tool = {
@@ -85,7 +85,7 @@ const gemini: Tool = {
   },
   egress: [],
   updateHosts: [...NPM_UPDATE_HOSTS, 'play.googleapis.com', 'cloudcode-pa.googleapis.com'],
-  persist: ['.gemini/tmp'],
+  persist: ['.gemini'],
 };
 
 /** The approved-agent catalog Airlock ships: the four agents, pinned by version and integrity. */

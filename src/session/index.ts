@@ -8,3 +8,6 @@ export type { RunSessionOptions, SessionIo, SessionResult, SessionTerminal, Sign
 export { collectGarbage } from './gc.js';
 export type { GcOptions, GcReport } from './gc.js';
 export { planSession, WORKDIR, HOME_DIR } from './plan.js';
+export { scopePolicyToTool, toolBaseUrlEnv, routeBaseUrl } from './tool-scope.js';
+export { PROXY_PORT } from './egress-wiring.js';
+export { persistDirOf } from './tool-home.js';

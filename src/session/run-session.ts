@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Clock, Logger } from '../core/index.js';
 import { createSessionId } from '../core/index.js';
-import type { EffectivePolicy } from '../policy/index.js';
+import type { EffectivePolicy, Tool } from '../policy/index.js';
 import type { ExitStatus, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
 import { ownerOf } from '../sandbox/index.js';
 import { ERROR_CODES } from '../core/index.js';
@@ -11,6 +11,8 @@ import type { EgressWiring } from './egress-wiring.js';
 import { planSession } from './plan.js';
 import { createRunDir, removeRunDir } from './run-dir.js';
 import { startSessionAudit } from './session-audit.js';
+import { prepareToolHome } from './tool-home.js';
+import { HOME_DIR } from './plan.js';
 import type { SessionAudit, SessionAuditDeps } from './session-audit.js';
 
 export interface SessionTerminal {
@@ -55,6 +57,10 @@ export interface RunSessionOptions {
   lookup?: Lookup;
   /** The tool's name as the person asked for it (`run claude`: claude; `exec`: exec). */
   toolName: string;
+  /** The tool's definition (`run`), for its home files and kept directories; none for `exec`. */
+  tool?: Tool;
+  /** airlock runs as root: it can hand kept directories to the sandbox uid. */
+  privileged?: boolean;
   audit: SessionAuditDeps;
 }
 
@@ -106,10 +112,14 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     );
     const sink = audit.sink;
     egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, ...(options.lookup ? { lookup: options.lookup } : {}) });
+    const toolMounts = options.tool === undefined ? [] : await prepareToolHome({
+      home: options.home, runDir, toolName: options.toolName, tool: options.tool, sandboxHome: HOME_DIR,
+      owner: options.driver.name === 'docker' && options.privileged === true ? { uid: policy.policy.sandbox.uid, gid: policy.policy.sandbox.gid } : null,
+    });
     const plan = planSession({
       sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, argv: options.argv,
       toolEnv: options.toolEnv, tty: io.terminal?.size() ?? null, term: io.term, runDir, owner,
-      extraMounts: egress.mounts, extraEnv: egress.env, argvPrefix: egress.argvPrefix,
+      extraMounts: [...toolMounts, ...egress.mounts], extraEnv: egress.env, argvPrefix: egress.argvPrefix,
     });
     logger.info(`session ${sessionId} (${options.driver.name}, policy ${policy.hash.slice(0, 12)})`);
     // The start record was committed while the proxy came up: it is on disk before the sandbox exists.

@@ -23,7 +23,7 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
         const known = Object.keys(policy.tools).join(', ') || 'none';
         throw new AirlockError('TOOL_UNKNOWN', `unknown tool "${tool}": the policy defines ${known}; add it under tools: in the org policy (airlock init writes one)`);
       }
-      return { tool, image: def.image, argv: [...def.entrypoint, ...(rest ?? [])], env: def.env };
+      return { tool, image: def.image, argv: [...def.entrypoint, ...(rest ?? [])], env: def.env, definition: def };
     },
   });
 }
