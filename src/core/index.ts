@@ -12,3 +12,4 @@ export type { Logger } from './logger.js';
 export { sha256Hex } from './canonical-json.js';
 /** RFC 8785 canonical JSON: what every hash over JSON in Airlock is computed on. */
 export { canonicalize } from './jcs.js';
+export { openKeyFile, readExistingKeyFile } from './key-file.js';
