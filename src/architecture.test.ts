@@ -9,9 +9,10 @@ const ALLOWED: Record<string, string[]> = {
   workspace: ['core'],
   audit: ['core'],
   sandbox: ['core', 'policy'],
+  images: ['core', 'policy', 'sandbox'],
   proxy: ['core', 'policy', 'audit'],
-  session: ['core', 'policy', 'sandbox', 'workspace', 'proxy', 'audit'],
-  cli: ['core', 'policy', 'sandbox', 'session', 'workspace', 'proxy', 'audit'],
+  session: ['core', 'policy', 'sandbox', 'images', 'workspace', 'proxy', 'audit'],
+  cli: ['core', 'policy', 'sandbox', 'images', 'session', 'workspace', 'proxy', 'audit'],
 };
 
 const SRC = join(import.meta.dirname);

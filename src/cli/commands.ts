@@ -111,6 +111,32 @@ Examples:
   airlock audit export --format ocsf --since 2026-11-01 > airlock-ocsf.jsonl`,
     load: () => import('./commands/audit.js'),
   },
+  images: {
+    summary: 'approve agent images, and see what runs',
+    help: `Usage: airlock images approve <tool> [--key PRIVATE.pem] [--json]
+       airlock images revoke <tool> [--digest sha256:...] [--key PRIVATE.pem] [--json]
+       airlock images list [--json]
+       airlock images verify [--json]
+       airlock images drift [--since T] [--json]
+
+A tool with a package (the agents), or every tool under images.requireApproval: all,
+runs only from an image whose content digest is in the signed catalog
+(AIRLOCK_HOME/images/catalog.json, or images.catalogFile). approve adds the digest
+Docker Engine holds under the tool's image, with its version and SBOM digest, and signs
+the catalog with this machine's approval key (AIRLOCK_HOME/images/approval-key.pem,
+made on first use) or, when the policy names the organisation's public key
+(images.publicKeyFile), with --key, its private half. revoke removes approvals. list
+shows each tool's image: present, approved, not approved or missing. verify checks the
+signature and each approved image (exit 65 when the catalog was changed). drift puts
+approved, present and what sessions actually ran (from the audit log) side by side, so
+a shadow version shows up as ran-unapproved.
+
+Examples:
+  airlock images approve claude
+  airlock images list
+  airlock images drift --since 30d --json`,
+    load: () => import('./commands/images.js'),
+  },
   'internal-gen-schema': {
     summary: 'write JSON Schemas into schema/',
     help: 'Usage: airlock internal-gen-schema [DIR]',

@@ -8,6 +8,7 @@ import { PROXY_PORT, collectGarbage, runSession, scopePolicyToTool, toolBaseUrlE
 import type { SessionIo, SignalSource } from '../session/index.js';
 import { resolveRepo } from '../workspace/index.js';
 import { createGitRunner } from '../workspace/index.js';
+import { approvedImage } from './approved-image.js';
 import { actorOf, openAuditStore, startSinks } from './audit-store.js';
 import { orgPolicyFile } from './context.js';
 import type { CliContext } from './context.js';
@@ -63,16 +64,18 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
   const requested = parseDriver(request.driver);
   const repoDir = await resolveRepo(request.repo ?? '.', ctx.cwd);
   const loaded = await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx), repoDir });
-  const { tool, image, argv, env, definition } = request.resolve(loaded);
+  const { tool, image: named, argv, env, definition } = request.resolve(loaded);
   const scoped = scopePolicyToTool(loaded.policy, definition);
   const policy = { ...loaded, policy: scoped };
   const toolEnv = { ...env, ...toolBaseUrlEnv(scoped, definition, PROXY_PORT) };
   // The store's thread starts while the driver is chosen and leftovers are collected.
   const opening = openAuditStore(ctx, policy.policy.audit, true);
   let driver: SandboxDriver;
+  let image: string;
   try {
     driver = await chooseDriver(requested ?? policy.policy.sandbox.driver, ctx.drivers);
     await collectGarbage({ home: ctx.home, drivers: [driver], logger: ctx.logger });
+    image = await approvedImage({ home: ctx.home, policy: scoped, toolName: tool, tool: definition, image: named, driver, drivers: ctx.drivers });
   } catch (error) {
     void opening.then((s) => s.close(), () => undefined);
     throw error;

@@ -14,9 +14,13 @@ export const ERROR_CODES = {
   SANDBOX_FAILED: { exit: 70, http: 500 },
   /** The audit log cannot be written (or read): a fail-closed session ends with this. */
   AUDIT_UNAVAILABLE: { exit: 74, http: 503 },
+  /** The signed image catalog does not verify. */
+  CATALOG_TAMPERED: { exit: 65, http: 409 },
   /** `airlock audit verify` found the log changed. */
   AUDIT_TAMPERED: { exit: 65, http: 409 },
   TOOL_DENIED: { exit: 77, http: 403 },
+  /** The tool's image digest is not in a signed catalog that verifies. */
+  IMAGE_NOT_APPROVED: { exit: 77, http: 403 },
   POLICY_INVALID: { exit: 78, http: 500 },
   CONFIG_INVALID: { exit: 78, http: 500 },
   /** The policy's session time limit ended the session (exit code as GNU timeout). */

@@ -17,6 +17,6 @@ export const BUILT_IN_POLICY: Policy = {
   egress: { allow: [], deny: [], resolve: {}, inspectBodyBytes: 4_194_304, overInspectLimit: 'pass' },
   credentials: [...AGENT_ROUTES],
   tls: {},
-  images: { requireApproval: 'all' },
+  images: { requireApproval: 'packaged' },
   audit: { store: { kind: 'sqlite' }, failMode: 'closed', checkpoint: { everyEvents: 1000, everySeconds: 60 }, maxPatchBytes: 10_485_760, sinks: [] },
 };

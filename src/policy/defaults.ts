@@ -85,10 +85,14 @@ ${agentRoutesYaml()}
 tls: {}
 
 # Which tools run only from an image in the signed catalog (airlock images approve):
-# all, or packaged (the agents). The catalog is AIRLOCK_HOME/images/catalog.json, signed
-# by this machine's approval key unless publicKeyFile names the organisation's.
+# packaged (the agents: every tool with a package) or all (every tool, on docker; a
+# tool without an image cannot run on bwrap then). The catalog is
+# AIRLOCK_HOME/images/catalog.json, signed by this machine's approval key (made on the
+# first approval) unless publicKeyFile names the organisation's, e.g.
+#   publicKeyFile: /etc/airlock/catalog-key.pub.pem
+#   catalogFile: /etc/airlock/catalog.json
 images:
-  requireApproval: all
+  requireApproval: packaged
 
 # The audit log: every session and decision, hash-chained, with signed checkpoints.
 audit:

@@ -38,7 +38,7 @@ describe.each(DRIVERS)('sandbox contract: %s', (name) => {
       expect(facts.digest).toBe(id);
       await expect(driver.describeImage('airlock/no-such-image:1')).rejects.toMatchObject({ code: 'IMAGE_MISSING' });
     } else {
-      expect(facts).toEqual({ digest: null, version: null });
+      expect(facts).toEqual({ digest: null, version: null, labels: {} });
     }
   });
 

@@ -86,6 +86,8 @@ export interface ImageFacts {
   digest: string | null;
   /** The `org.opencontainers.image.version` label, when the image has one. */
   version: string | null;
+  /** The image's labels (empty for drivers without images). */
+  labels: Readonly<Record<string, string>>;
 }
 
 export interface SandboxDriver {

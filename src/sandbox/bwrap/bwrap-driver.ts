@@ -59,7 +59,7 @@ export function createBwrapDriver(options: BwrapDriverOptions): SandboxDriver {
     probe,
     start,
     // bwrap runs the host's own files: there is no image to name.
-    describeImage: async () => ({ digest: null, version: null }),
+    describeImage: async () => ({ digest: null, version: null, labels: {} }),
     async listLeftovers() {
       const detection = await cgroups();
       if (!detection.ok) return [];

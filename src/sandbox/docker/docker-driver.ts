@@ -46,7 +46,8 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
   async function inspectImage(docker: Docker, image: string): Promise<ImageFacts> {
     try {
       const info = await docker.getImage(image).inspect();
-      return { digest: info.Id, version: info.Config?.Labels?.['org.opencontainers.image.version'] ?? null };
+      const labels = info.Config?.Labels ?? {};
+      return { digest: info.Id, version: labels['org.opencontainers.image.version'] ?? null, labels };
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) {
         throw new AirlockError('IMAGE_MISSING', `image ${image} is not in Docker Engine: build it with scripts/setup-host.sh (there is no registry to pull from)`);
