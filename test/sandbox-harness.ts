@@ -22,6 +22,8 @@ export interface HarnessOptions {
   extraMounts?: SandboxMount[];
   extraEnv?: Record<string, string>;
   argvPrefix?: string[];
+  /** bwrap: run from this unpacked image instead of the host's system directories. */
+  rootfs?: string;
 }
 
 export function startIn(driver: SandboxDriver, argv: string[], options: HarnessOptions): Promise<{ proc: SandboxProcess; sessionId: string }> {
@@ -33,7 +35,7 @@ export function startIn(driver: SandboxDriver, argv: string[], options: HarnessO
   const runDir = join(options.home, 'run', sessionId);
   mkdirSync(runDir, { recursive: true });
   const plan = planSession({
-    sessionId, policy, repoDir: options.repo, image: policy.sandbox.image, argv, toolEnv: {},
+    sessionId, policy, repoDir: options.repo, image: policy.sandbox.image, rootfs: options.rootfs ?? null, argv, toolEnv: {},
     tty: options.tty ?? null, term: 'xterm', runDir, owner: ownerOf(process.pid),
     extraMounts: options.extraMounts ?? [], extraEnv: options.extraEnv ?? {}, argvPrefix: options.argvPrefix ?? [],
   });

@@ -10,7 +10,7 @@ import { resolveRepo } from '../workspace/index.js';
 import { createGitRunner } from '../workspace/index.js';
 import { approvedImage } from './approved-image.js';
 import { actorOf, openAuditStore, startSinks } from './audit-store.js';
-import { orgPolicyFile } from './context.js';
+import { dockerSocketFrom, orgPolicyFile } from './context.js';
 import type { CliContext } from './context.js';
 
 export interface SessionRequest {
@@ -59,6 +59,13 @@ async function startFailure(driver: SandboxDriver, error: unknown): Promise<unkn
   return probe.ok ? error : new AirlockError('DRIVER_UNAVAILABLE', `${probe.reason}: ${probe.fix}`, { cause: error });
 }
 
+/** bwrap has no images: the approved one's root filesystem, unpacked once per digest. */
+async function unpackedImage(ctx: CliContext, digest: string): Promise<string> {
+  const { materializeRootfs } = await import('../images/index.js');
+  const onUnpack = () => ctx.logger.info(`unpacking image ${digest.slice(0, 19)} for bwrap (once per image)`);
+  return materializeRootfs({ dockerSocket: dockerSocketFrom(ctx.env), digest, home: ctx.home, onUnpack });
+}
+
 /** run and exec: policy -> driver -> gc -> session; returns the exit code. */
 export async function runSessionCommand(ctx: CliContext, request: SessionRequest): Promise<number> {
   const requested = parseDriver(request.driver);
@@ -72,10 +79,12 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
   const opening = openAuditStore(ctx, policy.policy.audit, true);
   let driver: SandboxDriver;
   let image: string;
+  let rootfs: string | undefined;
   try {
     driver = await chooseDriver(requested ?? policy.policy.sandbox.driver, ctx.drivers);
     await collectGarbage({ home: ctx.home, drivers: [driver], logger: ctx.logger });
     image = await approvedImage({ home: ctx.home, policy: scoped, toolName: tool, tool: definition, image: named, driver, drivers: ctx.drivers });
+    rootfs = driver.name === 'bwrap' && definition?.package !== undefined ? await unpackedImage(ctx, image) : undefined;
   } catch (error) {
     void opening.then((s) => s.close(), () => undefined);
     throw error;
@@ -87,7 +96,7 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
   });
   try {
     const result = await runSession({
-      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv, toolName: tool, ...(definition ? { tool: definition } : {}), privileged: process.getuid?.() === 0,
+      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv, toolName: tool, ...(definition ? { tool: definition } : {}), ...(rootfs === undefined ? {} : { rootfs }), privileged: process.getuid?.() === 0,
       io: sessionIo(ctx), signals: processSignals, clock: ctx.clock, logger: ctx.logger, ownerPid: process.pid,
       bridgePath: ctx.helpers.bridge, env: ctx.env,
       audit: { store, policy: policy.policy.audit, actor: actorOf(ctx), git: createGitRunner({ env: ctx.env }), ...(forwarder ? { sinks: forwarder } : {}) },

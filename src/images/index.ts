@@ -14,3 +14,5 @@ export { signCatalog, verifyCatalog, catalogKeyId } from './catalog/catalog-sign
 export type { CatalogVerdict } from './catalog/catalog-sign.js';
 export { SignedCatalogSchema, CatalogEntrySchema, CATALOG_SCHEMA } from './catalog/catalog-schema.js';
 export type { CatalogEntry, SignedCatalog } from './catalog/catalog-schema.js';
+export { materializeRootfs } from './rootfs.js';
+export type { RootfsOptions } from './rootfs.js';

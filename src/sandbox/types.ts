@@ -25,6 +25,12 @@ export interface SandboxPlan {
   sessionId: string;
   /** Image the docker driver runs; other drivers use their own root. */
   image: string;
+  /**
+   * For drivers without images (bwrap): a host directory holding the image's root
+   * filesystem, whose system directories the sandbox sees instead of the host's; null
+   * runs the host's own.
+   */
+  rootfs: string | null;
   argv: readonly string[];
   env: Readonly<Record<string, string>>;
   workdir: string;

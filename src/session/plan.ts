@@ -13,6 +13,8 @@ export interface PlanInput {
   policy: Policy;
   repoDir: string;
   image: string;
+  /** The image's unpacked root filesystem, for drivers without images; null: the host's. */
+  rootfs: string | null;
   argv: readonly string[];
   toolEnv: Readonly<Record<string, string>>;
   tty: TerminalSize | null;
@@ -49,6 +51,7 @@ export function planSession(input: PlanInput): SandboxPlan {
   return {
     sessionId: input.sessionId,
     image: input.image,
+    rootfs: input.rootfs,
     argv: [...input.argvPrefix, ...input.argv],
     env,
     workdir: WORKDIR,

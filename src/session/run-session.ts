@@ -59,6 +59,8 @@ export interface RunSessionOptions {
   toolName: string;
   /** The tool's definition (`run`), for its home files and kept directories; none for `exec`. */
   tool?: Tool;
+  /** bwrap: the approved image's unpacked root filesystem, which the sandbox runs from. */
+  rootfs?: string;
   /** airlock runs as root: it can hand kept directories to the sandbox uid. */
   privileged?: boolean;
   audit: SessionAuditDeps;
@@ -117,7 +119,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       owner: options.driver.name === 'docker' && options.privileged === true ? { uid: policy.policy.sandbox.uid, gid: policy.policy.sandbox.gid } : null,
     });
     const plan = planSession({
-      sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, argv: options.argv,
+      sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, rootfs: options.rootfs ?? null, argv: options.argv,
       toolEnv: options.toolEnv, tty: io.terminal?.size() ?? null, term: io.term, runDir, owner,
       extraMounts: [...toolMounts, ...egress.mounts], extraEnv: egress.env, argvPrefix: egress.argvPrefix,
     });

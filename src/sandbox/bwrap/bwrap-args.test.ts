@@ -6,9 +6,9 @@ const plan: SandboxPlan = {
   sessionId: '01m85qgs8vsnvgbaj89tcwd4dn', image: 'img', argv: ['node', '-e', 'x'], env: { SECRET_LOOKING: 'value' },
   workdir: '/workspace', home: '/home/agent', user: { uid: 1000, gid: 1000 },
   mounts: [{ source: '/src/repo', target: '/workspace', readOnly: false }, { source: '/opt/d', target: '/data', readOnly: true }],
-  limits: { pids: 10, memoryBytes: 1, cpus: 1 }, tty: null, runDir: '/run/x', owner: { pid: 1, startTicks: 1, bootId: 'b' },
+  limits: { pids: 10, memoryBytes: 1, cpus: 1 }, tty: null, rootfs: null, runDir: '/run/x', owner: { pid: 1, startTicks: 1, bootId: 'b' },
 };
-const options = { systemPaths: [{ kind: 'bind' as const, path: '/usr' }, { kind: 'symlink' as const, path: '/bin', target: 'usr/bin' }], etcFiles: ['/etc/ssl'], generatedEtc: [{ source: '/run/x/etc/passwd', target: '/etc/passwd' }], ptyHelper: '/dist/pty' };
+const options = { systemPaths: [{ kind: 'bind' as const, source: '/usr', path: '/usr' }, { kind: 'symlink' as const, path: '/bin', target: 'usr/bin' }], etcFiles: [{ source: '/etc/ssl', target: '/etc/ssl' }], generatedEtc: [{ source: '/run/x/etc/passwd', target: '/etc/passwd' }], ptyHelper: '/dist/pty' };
 
 function pairs(args: string[], flag: string): string[][] {
   return args.flatMap((a, i) => (a === flag ? [args.slice(i + 1, i + 3)] : []));
@@ -41,5 +41,11 @@ describe('bwrapArgs', () => {
     const tty = bwrapArgs({ ...plan, tty: { rows: 30, cols: 90 } }, options);
     expect(tty.slice(tty.indexOf('--') + 1)).toEqual([PTY_HELPER_PATH, '30', '90', 'node', '-e', 'x']);
     expect(pairs(tty, '--ro-bind')).toContainEqual(['/dist/pty', PTY_HELPER_PATH]);
+  });
+
+  it('shows an image\'s root filesystem in place of the host\'s system directories', () => {
+    const fromImage = bwrapArgs(plan, { ...options, systemPaths: [{ kind: 'bind', source: '/rootfs/usr', path: '/usr' }], etcFiles: [{ source: '/rootfs/etc/ssl', target: '/etc/ssl' }] });
+    expect(pairs(fromImage, '--ro-bind')).toContainEqual(['/rootfs/usr', '/usr']);
+    expect(pairs(fromImage, '--ro-bind-try')).toEqual([['/rootfs/etc/ssl', '/etc/ssl']]);
   });
 });

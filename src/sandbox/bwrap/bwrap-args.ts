@@ -8,12 +8,12 @@ export const FD_BLOCK = 4;
 export const FD_INFO = 5;
 
 /** A host system path and how it appears: bound read-only, or a symlink (merged /usr). */
-export type SystemPath = { kind: 'bind'; path: string } | { kind: 'symlink'; path: string; target: string };
+export type SystemPath = { kind: 'bind'; source: string; path: string } | { kind: 'symlink'; path: string; target: string };
 
 export interface BwrapArgsOptions {
   systemPaths: readonly SystemPath[];
-  /** Host files under /etc the sandbox may read (certificates, loader cache, ...). */
-  etcFiles: readonly string[];
+  /** Files under /etc the sandbox may read (certificates, loader cache, ...): host or rootfs path -> sandbox path. */
+  etcFiles: readonly { source: string; target: string }[];
   /** Generated files mounted over /etc (passwd, group, hosts), host path -> sandbox path. */
   generatedEtc: readonly { source: string; target: string }[];
   ptyHelper: string | undefined;
@@ -34,10 +34,10 @@ export function bwrapArgs(plan: SandboxPlan, options: BwrapArgsOptions): string[
     '--cap-drop', 'ALL',
   ];
   for (const p of options.systemPaths) {
-    if (p.kind === 'bind') a.push('--ro-bind', p.path, p.path);
+    if (p.kind === 'bind') a.push('--ro-bind', p.source, p.path);
     else a.push('--symlink', p.target, p.path);
   }
-  for (const f of options.etcFiles) a.push('--ro-bind-try', f, f);
+  for (const f of options.etcFiles) a.push('--ro-bind-try', f.source, f.target);
   for (const g of options.generatedEtc) a.push('--ro-bind', g.source, g.target);
   a.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp');
   a.push('--perms', '0700', '--tmpfs', plan.home);

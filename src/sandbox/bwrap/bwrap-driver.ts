@@ -9,7 +9,7 @@ import type { ExitStatus, SandboxDriver, SandboxPlan, SandboxProcess } from '../
 import { bwrapArgs, FD_BLOCK, FD_INFO, FD_PTY_CONTROL } from './bwrap-args.js';
 import { detectCgroups } from './cgroups.js';
 import type { CgroupDetection, SessionCgroup } from './cgroups.js';
-import { ETC_FILES, HOSTS_FILE, hostSystemPaths, passwdFor } from './host-paths.js';
+import { HOSTS_FILE, etcFiles, passwdFor, systemPaths } from './host-paths.js';
 import { probeBwrap } from './probe.js';
 import { readChildPid } from './info-fd.js';
 
@@ -36,7 +36,7 @@ export function createBwrapDriver(options: BwrapDriverOptions): SandboxDriver {
       throw new AirlockError('DRIVER_UNAVAILABLE', 'bwrap needs the terminal helper dist/native/airlock-pty for an interactive session: run npm run build');
     }
     const etc = await writeGeneratedEtc(plan);
-    const args = bwrapArgs(plan, { systemPaths: hostSystemPaths(), etcFiles: ETC_FILES, generatedEtc: etc, ptyHelper: options.ptyHelper });
+    const args = bwrapArgs(plan, { systemPaths: systemPaths(plan.rootfs), etcFiles: etcFiles(plan.rootfs), generatedEtc: etc, ptyHelper: options.ptyHelper });
     const cgroup = await detection.manager.create(plan.sessionId, plan.limits);
     const child = spawn(options.bwrapPath, args, {
       env: { ...plan.env },
@@ -58,7 +58,7 @@ export function createBwrapDriver(options: BwrapDriverOptions): SandboxDriver {
     name: 'bwrap',
     probe,
     start,
-    // bwrap runs the host's own files: there is no image to name.
+    // bwrap has no images (an image's root filesystem is unpacked for it): nothing to name.
     describeImage: async () => ({ digest: null, version: null, labels: {} }),
     async listLeftovers() {
       const detection = await cgroups();

@@ -1,4 +1,5 @@
 import { lstatSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SystemPath } from './bwrap-args.js';
 
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
@@ -11,19 +12,28 @@ export const ETC_FILES = [
   '/etc/mime.types', '/etc/protocols', '/etc/services',
 ];
 
-/** The host's system directories as the sandbox shows them (merged-/usr aware). */
-export function hostSystemPaths(): SystemPath[] {
+/**
+ * The system directories as the sandbox shows them (merged-/usr aware): the host's own,
+ * or those of an image's root filesystem (which also brings /opt, where tools live).
+ */
+export function systemPaths(rootfs: string | null): SystemPath[] {
   const out: SystemPath[] = [];
-  for (const path of SYSTEM_DIRS) {
+  for (const path of rootfs === null ? SYSTEM_DIRS : [...SYSTEM_DIRS, '/opt']) {
+    const source = rootfs === null ? path : join(rootfs, path);
     try {
-      const st = lstatSync(path);
-      if (st.isSymbolicLink()) out.push({ kind: 'symlink', path, target: readlinkSync(path) });
-      else if (st.isDirectory()) out.push({ kind: 'bind', path });
+      const st = lstatSync(source);
+      if (st.isSymbolicLink()) out.push({ kind: 'symlink', path, target: readlinkSync(source) });
+      else if (st.isDirectory()) out.push({ kind: 'bind', source, path });
     } catch {
       // Not on this host.
     }
   }
   return out;
+}
+
+/** The readable /etc files, from the host or from the image's root filesystem. */
+export function etcFiles(rootfs: string | null): { source: string; target: string }[] {
+  return ETC_FILES.map((target) => ({ source: rootfs === null ? target : join(rootfs, target), target }));
 }
 
 export function passwdFor(uid: number, gid: number, home: string): { passwd: string; group: string } {
