@@ -34,8 +34,9 @@ const opencode: Tool = {
   env: {
     OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_SHARE: '1',
     OPENCODE_CONFIG_CONTENT: JSON.stringify({
-      autoupdate: false, share: 'disabled',
-      provider: { openai: { npm: '@ai-sdk/openai-compatible', options: { baseURL: `${routeUrl('openai')}/v1`, apiKey: '{env:OPENAI_API_KEY}' }, models: { 'gpt-5': {} } } },
+      autoupdate: false, share: 'disabled', model: 'airlock/gpt-5',
+      permission: { edit: 'allow', bash: 'allow' },
+      provider: { airlock: { npm: '@ai-sdk/openai-compatible', name: 'OpenAI through Airlock', options: { baseURL: `${routeUrl('openai')}/v1`, apiKey: '{env:OPENAI_API_KEY}' }, models: { 'gpt-5': { name: 'gpt-5' } } } },
     }),
   },
   files: {},
@@ -79,8 +80,9 @@ const gemini: Tool = {
   env: { GEMINI_CLI_NO_RELAUNCH: '1' },
   files: {
     '.gemini/settings.json': JSON.stringify({
-      telemetry: { enabled: false }, privacy: { usageStatisticsEnabled: false },
-      security: { folderTrust: { enabled: false } }, general: { disableAutoUpdate: true, disableUpdateNag: true },
+      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+      privacy: { usageStatisticsEnabled: false }, telemetry: { enabled: false },
+      security: { folderTrust: { enabled: false }, auth: { selectedType: 'gemini-api-key' } },
     }, null, 2),
   },
   egress: [],
