@@ -56,7 +56,9 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   if (doc.errors.length > 0) {
     throw invalid(source, doc.errors.map((e) => `${source}: syntax error: ${e.message.split('\n')[0] ?? ''}`));
   }
-  const result = ScenarioSchema.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) throw invalid(source, [`${source}: the file is empty; it needs "steps:" with at least one step`]);
+  const result = ScenarioSchema.safeParse(data);
   if (!result.success) throw invalid(source, result.error.issues.map((i) => issueLine(source, i)));
   return result.data;
 }
