@@ -38,6 +38,7 @@ describe('dist/model-server.js', () => {
     ['a missing --scenario (64)', ['--port', '0'], 64, /--scenario is required/],
     ['an unknown flag (64)', ['--scenario', 'ok.yaml', '--verbose'], 64, /usage: model-server/],
     ['a bad port (64)', ['--scenario', 'ok.yaml', '--port', 'x'], 64, /--port needs a number/],
+    ['an address it cannot bind (70)', ['--scenario', 'ok.yaml', '--host', '192.0.2.1'], 70, /cannot listen on 192\.0\.2\.1:0: .*choose another/],
   ])('refuses %s', (_name, args, code, message) => {
     const run = spawnSync(process.execPath, [PROGRAM, ...args], { cwd: dir, encoding: 'utf8' });
     expect(run.status).toBe(code);

@@ -1,9 +1,11 @@
 // The scripted model server as a program, for the demo and for tests that run it apart:
 //   node dist/model-server.js --scenario FILE --port N [--host 127.0.0.1]
 //        [--tls-cert F --tls-key F] [--record FILE] [--workdir DIR]
-// Without --port (or with 0) any free port is used. Prints one JSON line {"url","port"} when listening; exits 0 on SIGTERM or SIGINT.
+// Without --port (or with 0) any free port is used. Prints one JSON line {"url","port"}
+// when listening; exits 0 on SIGTERM or SIGINT.
 // Like cli/main.ts, this entry point alone reads process.argv and calls process.exit.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AirlockError, isAirlockError, toAirlockError } from '../core/index.js';
 import { loadScenario, openModelServer } from './index.js';
@@ -31,33 +33,46 @@ function readPem(file: string): string {
   }
 }
 
-async function optionsFrom(argv: string[]): Promise<ModelServerOptions> {
-  const spec = { scenario: {}, port: {}, host: {}, 'tls-cert': {}, 'tls-key': {}, record: {}, workdir: {} } as const;
-  const options = Object.fromEntries(Object.keys(spec).map((k) => [k, { type: 'string' as const }]));
-  let values: Record<string, string | boolean | undefined>;
+const FLAGS = ['scenario', 'port', 'host', 'tls-cert', 'tls-key', 'record', 'workdir'] as const;
+type Flag = (typeof FLAGS)[number];
+
+function readFlags(argv: string[]): Partial<Record<Flag, string>> {
+  const options = Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }]));
   try {
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return Object.fromEntries(Object.entries(values).filter((e): e is [Flag, string] => typeof e[1] === 'string'));
   } catch (cause) {
     throw usage((cause as Error).message);
   }
-  const text = (name: keyof typeof spec) => (typeof values[name] === 'string' ? values[name] : undefined);
-  const scenarioFile = text('scenario');
-  if (scenarioFile === undefined) throw usage('--scenario is required');
-  const [cert, key] = [text('tls-cert'), text('tls-key')];
+}
+
+async function optionsFrom(argv: string[]): Promise<ModelServerOptions> {
+  const flags = readFlags(argv);
+  if (flags.scenario === undefined) throw usage('--scenario is required');
+  const { 'tls-cert': cert, 'tls-key': key } = flags;
   if ((cert === undefined) !== (key === undefined)) throw usage('--tls-cert and --tls-key go together');
   return {
-    scenario: await loadScenario(scenarioFile),
-    port: portOf(text('port')),
-    host: text('host') ?? '127.0.0.1',
+    scenario: await loadScenario(flags.scenario),
+    port: portOf(flags.port),
+    host: flags.host ?? '127.0.0.1',
     tls: cert && key ? { certPem: readPem(cert), keyPem: readPem(key) } : undefined,
-    recordFile: text('record'),
-    workdir: text('workdir'),
+    recordFile: flags.record,
+    workdir: flags.workdir === undefined ? undefined : resolve(flags.workdir),
     onError: (error) => process.stderr.write(`model-server: ${toAirlockError(error).message}\n`),
   };
 }
 
+async function listen(options: ModelServerOptions) {
+  try {
+    return await openModelServer(options);
+  } catch (cause) {
+    const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
+    throw new AirlockError('INTERNAL', `cannot listen on ${where}: ${(cause as Error).message}; choose another --port or --host`, { cause });
+  }
+}
+
 async function main(): Promise<void> {
-  const server = await openModelServer(await optionsFrom(process.argv.slice(2)));
+  const server = await listen(await optionsFrom(process.argv.slice(2)));
   process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
   const stop = () => {
     server.close().then(
