@@ -18,6 +18,8 @@ import { openModelServer, parseScenario } from './index.js';
 const AGENT_CACHE = '/var/tmp/airlock-agent-cache';
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
 const RUN_TIMEOUT_MS = 60_000;
+/** The agent's deadline plus the repository, HOME and server around it. */
+const TEST_TIMEOUT_MS = RUN_TIMEOUT_MS + 30_000;
 const HELLO = 'Hello from the scripted model.\nSecond line: "quotes" and \'apostrophes\' ✓\n';
 const FINAL = 'Scripted run complete: hello.txt written and the command ran.';
 const PROMPT = 'Create hello.txt, then record the answer to six times seven in shell-out.txt.';
@@ -26,6 +28,13 @@ const PROMPT = 'Create hello.txt, then record the answer to six times seven in s
 function baseEnv(home: string): Record<string, string> {
   const path = [dirname(process.execPath), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
   return { PATH: path, HOME: home, LANG: 'C.UTF-8', TERM: 'dumb', NO_COLOR: '1' };
+}
+
+/** For npm alone: the host's npm settings and proxy variables, wherever the registry is reached through. */
+function installEnv(): Record<string, string> {
+  const passed = Object.entries(process.env).filter(([name]) => /^(npm_config_|NPM_CONFIG_)|^(https?|no)_proxy$/i.test(name));
+  const values = Object.fromEntries(passed.filter((e): e is [string, string] => e[1] !== undefined));
+  return { ...baseEnv(process.env.HOME ?? '/root'), npm_config_update_notifier: 'false', ...values };
 }
 
 function scenarioFor(repo: string) {
@@ -42,8 +51,8 @@ const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   for (const agent of AGENTS) {
-    const env = { ...baseEnv(process.env.HOME ?? '/root'), npm_config_update_notifier: 'false' };
-    const bin = await ensureInstalled({ cacheRoot: AGENT_CACHE, ...agent, name: agent.name, env, timeoutMs: INSTALL_TIMEOUT_MS });
+    const { name, pkg, version, bin: program, installScripts } = agent;
+    const bin = await ensureInstalled({ cacheRoot: AGENT_CACHE, name, pkg, version, bin: program, installScripts, env: installEnv(), timeoutMs: INSTALL_TIMEOUT_MS });
     bins.set(agent.name, bin);
   }
 }, AGENTS.length * INSTALL_TIMEOUT_MS);
@@ -83,5 +92,5 @@ describe.each(AGENTS.map((a) => [a.name, a] as const))('%s against the scripted 
     // At least the three scenario turns; side requests (titles, routing) may come on top.
     expect(turns.length, JSON.stringify(requests.map((r) => [r.method, r.path, r.route]))).toBeGreaterThanOrEqual(3);
     for (const request of turns) expect(request.headers[agent.keyHeader]).toBe(agent.keyValue(key));
-  });
+  }, TEST_TIMEOUT_MS);
 });
