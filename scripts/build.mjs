@@ -1,11 +1,13 @@
 // Builds dist/: the CLI bundled with esbuild (code-split, so commands and the policy
-// parser load only when used: start-up time is a product feature), the static
-// in-sandbox helpers, and the JSON Schemas in schema/.
+// parser load only when used: start-up time is a product feature), the scripted model
+// server (dist/model-server.js), the static in-sandbox helpers, and the JSON Schemas in schema/.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
+const external = ['dockerode', 'better-sqlite3', 'pg'];
+const banner = { js: "import { createRequire as __airlockRequire } from 'node:module'; const require = __airlockRequire(import.meta.url);" };
 await build({
   // The audit store's worker thread is an entry of its own: dist/cli/audit-store-worker.js.
   entryPoints: ['src/cli/main.ts', { in: 'src/audit/store/worker-main.ts', out: 'audit-store-worker' }],
@@ -16,11 +18,25 @@ await build({
   target: 'node20',
   outdir: 'dist/cli',
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['dockerode', 'better-sqlite3', 'pg'],
+  external,
   sourcemap: true,
   minifySyntax: true,
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __airlockRequire } from 'node:module'; const require = __airlockRequire(import.meta.url);" },
+  banner,
+});
+// The scripted model server (tests and the demo run it as a program of its own): one file.
+await build({
+  entryPoints: ['src/model-server/main.ts'],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/model-server.js',
+  external,
+  sourcemap: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  banner,
 });
 
 const steps = [
