@@ -9,9 +9,10 @@ const ALLOWED: Record<string, string[]> = {
   workspace: ['core'],
   audit: ['core'],
   sandbox: ['core', 'policy'],
+  images: ['core', 'policy'],
   proxy: ['core', 'policy', 'audit'],
   session: ['core', 'policy', 'sandbox', 'workspace', 'proxy', 'audit'],
-  cli: ['core', 'policy', 'sandbox', 'session', 'workspace', 'proxy', 'audit'],
+  cli: ['core', 'policy', 'images', 'sandbox', 'session', 'workspace', 'proxy', 'audit'],
 };
 
 const SRC = join(import.meta.dirname);
