@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+import type { TarMember } from './tar.js';
+import { tarStream } from './tar.js';
+import type { TreeEntry } from './tree.js';
+
+export interface ContextOptions {
+  /** The base image by id: the build can only ever start from exactly that image. */
+  baseId: string;
+  /** Image path of the install (no leading "/"), e.g. opt/airlock/tools/gemini. */
+  installPath: string;
+  /** Image path of the bin directory (no leading "/"), e.g. usr/local/bin. */
+  binPath: string;
+  tree: readonly TreeEntry[];
+  bins: readonly TreeEntry[];
+  /** "uid:gid" the image runs as. */
+  user: string;
+}
+
+/**
+ * The Dockerfile: the installed tree and the bin links COPYed in (files COPY makes are
+ * owned by root, so the agent cannot change them), then the non-root user.
+ */
+export function dockerfile(o: Pick<ContextOptions, 'baseId' | 'installPath' | 'binPath' | 'bins' | 'user'>): string {
+  const lines = [`FROM ${o.baseId}`, `COPY tool/ /${o.installPath}/`];
+  if (o.bins.length > 0) lines.push(`COPY bin/ /${o.binPath}/`);
+  lines.push(`USER ${o.user}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The build context as a tar stream: Dockerfile, tool/ (the install), bin/ (the links). */
+export function buildContext(o: ContextOptions): Readable {
+  const text = Buffer.from(dockerfile(o));
+  const members: TarMember[] = [{ name: 'Dockerfile', type: 'file', mode: 0o644, size: text.length, content: text }];
+  for (const e of o.tree) members.push(member(e, o.installPath, 'tool'));
+  if (o.bins.length > 0) {
+    members.push({ name: 'bin', type: 'dir', mode: 0o755, size: 0 });
+    for (const e of o.bins) members.push(member(e, o.binPath, 'bin'));
+  }
+  return tarStream(members);
+}
+
+function member(e: TreeEntry, imagePrefix: string, contextPrefix: string): TarMember {
+  const name = `${contextPrefix}${e.path.slice(imagePrefix.length)}`;
+  return { name, type: e.type, mode: e.mode, size: e.size, ...(e.source === undefined ? {} : { source: e.source }), ...(e.target === undefined ? {} : { target: e.target }) };
+}

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../core/index.js';
+import { builtInPolicy } from '../policy/index.js';
+import { dockerfile } from './build-context.js';
+import { buildToolImage } from './index.js';
+
+const home = mkdtempSync(join(tmpdir(), 'airlock-build-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const options = { policy: builtInPolicy(), home, env: {}, dockerSocket: join(home, 'no-docker.sock'), clock: systemClock };
+
+describe('buildToolImage refuses before it asks Docker or npm', () => {
+  it('an unknown tool (TOOL_UNKNOWN), naming the known ones', async () => {
+    await expect(buildToolImage({ ...options, tool: 'nope' })).rejects.toMatchObject({ code: 'TOOL_UNKNOWN', message: expect.stringContaining('claude, opencode, codex, gemini') });
+  });
+
+  it('a tool without a package: nothing to build', async () => {
+    await expect(buildToolImage({ ...options, tool: 'shell' })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('nothing to build: it is just an image (airlock/base:bookworm)') });
+  });
+
+  it('says Docker is not answering (DRIVER_UNAVAILABLE) for a packaged tool', async () => {
+    await expect(buildToolImage({ ...options, tool: 'gemini' })).rejects.toMatchObject({ code: 'DRIVER_UNAVAILABLE', message: expect.stringContaining('no-docker.sock') });
+  });
+});
+
+describe('dockerfile', () => {
+  it('starts from the base by id, copies the install and the links, and ends non-root', () => {
+    const base = `sha256:${'f'.repeat(64)}`;
+    const bin = [{ path: 'usr/local/bin/gemini', type: 'symlink' as const, mode: 0o777, size: 0 }];
+    expect(dockerfile({ baseId: base, installPath: 'opt/airlock/tools/gemini', binPath: 'usr/local/bin', bins: bin, user: '1000:1000' })).toBe(
+      `FROM ${base}\nCOPY tool/ /opt/airlock/tools/gemini/\nCOPY bin/ /usr/local/bin/\nUSER 1000:1000\n`,
+    );
+    expect(dockerfile({ baseId: base, installPath: 'opt/airlock/tools/x', binPath: 'usr/local/bin', bins: [], user: '1000:1000' })).not.toContain('bin/');
+  });
+});
