@@ -111,6 +111,33 @@ Examples:
   airlock audit export --format ocsf --since 2026-11-01 > airlock-ocsf.jsonl`,
     load: () => import('./commands/audit.js'),
   },
+  images: {
+    summary: 'build the images agents run from',
+    help: `Usage: airlock images build <tool> [--force] [--json]
+
+build makes the image of a tool that names an npm package in the org policy (the
+agents: claude, opencode, codex, gemini), with no registry but npm's:
+  1. resolves the package on this machine into a lockfile, and refuses it unless the
+     registry's integrity is the one the policy pins (a kept lockfile is reused:
+     same inputs, same lockfile);
+  2. installs it with npm ci, which checks every package against the lockfile
+     (install scripts run only for tools whose package says installScripts: true);
+  3. writes a CycloneDX SBOM and a manifest of every installed file;
+  4. builds the policy's image tag for the tool FROM the base image (the policy's
+     sandbox.image), the tool under /opt/airlock/tools/<tool> owned by root, its
+     commands on PATH, running as the policy's non-root uid.
+npm never sees your ~/.npmrc, npm_config_* variables or npm cache: it gets
+airlock's own under AIRLOCK_HOME/images/.npm, so no token reaches the image.
+Lockfile, SBOM (sbom.cdx.json), files.json and the record (image.json) are kept in
+AIRLOCK_HOME/images/<tool>/<version>/. When the image already carries the same
+lockfile and base image, nothing is built (--force rebuilds). --json prints the
+record. Progress goes to stderr.
+
+Examples:
+  airlock images build gemini
+  airlock images build claude --force --json`,
+    load: () => import('./commands/images.js'),
+  },
   'internal-gen-schema': {
     summary: 'write JSON Schemas into schema/',
     help: 'Usage: airlock internal-gen-schema [DIR]',
