@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { AirlockError } from '../core/index.js';
 import type { TarMember } from './tar.js';
 import { tarStream } from './tar.js';
 import type { TreeEntry } from './tree.js';
@@ -14,16 +15,28 @@ export interface ContextOptions {
   bins: readonly TreeEntry[];
   /** "uid:gid" the image runs as. */
   user: string;
+  labels: Record<string, string>;
+  /** Told how many bytes of the context Docker has taken so far. */
+  onSent?: (bytes: number) => void;
 }
+
+/** Label values go into the Dockerfile quoted; nothing that quoting or $-expansion could change. */
+const LABEL_TEXT = /^[A-Za-z0-9._:/@+-]*$/;
 
 /**
  * The Dockerfile: the installed tree and the bin links COPYed in (files COPY makes are
- * owned by root, so the agent cannot change them), then the non-root user.
+ * owned by root, so the agent cannot change them), the non-root user, and the labels in
+ * one instruction (the classic builder commits a layer per instruction).
  */
-export function dockerfile(o: Pick<ContextOptions, 'baseId' | 'installPath' | 'binPath' | 'bins' | 'user'>): string {
+export function dockerfile(o: Pick<ContextOptions, 'baseId' | 'installPath' | 'binPath' | 'bins' | 'user' | 'labels'>): string {
   const lines = [`FROM ${o.baseId}`, `COPY tool/ /${o.installPath}/`];
   if (o.bins.length > 0) lines.push(`COPY bin/ /${o.binPath}/`);
   lines.push(`USER ${o.user}`);
+  const labels = Object.entries(o.labels).map(([k, v]) => {
+    if (!LABEL_TEXT.test(k) || !LABEL_TEXT.test(v)) throw new AirlockError('IMAGE_BUILD_FAILED', `label ${k}=${v} has characters a Dockerfile would change`);
+    return `"${k}"="${v}"`;
+  });
+  if (labels.length > 0) lines.push(`LABEL ${labels.join(' \\\n      ')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -36,7 +49,7 @@ export function buildContext(o: ContextOptions): Readable {
     members.push({ name: 'bin', type: 'dir', mode: 0o755, size: 0 });
     for (const e of o.bins) members.push(member(e, o.binPath, 'bin'));
   }
-  return tarStream(members);
+  return tarStream(members, o.onSent);
 }
 
 function member(e: TreeEntry, imagePrefix: string, contextPrefix: string): TarMember {

@@ -53,12 +53,15 @@ export async function installAndBuild(o: InstallAndBuild): Promise<ImageRecord> 
   o.say('building', `building image ${o.definition.image} from ${o.base.reference}`);
   const previous = await inspectImage(o.access, o.definition.image);
   const id = await buildImage(o.access, {
-    context: buildContext({ baseId: o.base.id, installPath: installPath(o.tool), binPath: BIN_DIR.slice(1), tree: staged.tree, bins: staged.bins, user: userOf(o) }),
-    tag: o.definition.image,
-    labels: imageLabels({
-      tool: o.tool, version: o.pin.version, createdAt: builtAt, baseReference: o.base.reference, baseDigest: o.base.id,
-      lockfileSha256: o.resolved.sha256, sbomSha256: staged.sbomSha256, filesSha256: staged.filesSha256,
+    context: buildContext({
+      baseId: o.base.id, installPath: installPath(o.tool), binPath: BIN_DIR.slice(1), tree: staged.tree, bins: staged.bins, user: userOf(o),
+      labels: imageLabels({
+        tool: o.tool, version: o.pin.version, createdAt: builtAt, baseReference: o.base.reference, baseDigest: o.base.id,
+        lockfileSha256: o.resolved.sha256, sbomSha256: staged.sbomSha256, filesSha256: staged.filesSha256,
+      }),
+      onSent: sendingProgress(o, staged.tree),
     }),
+    tag: o.definition.image,
     noCache: o.force === true,
     onLine: (line) => o.say('building', `building image ${o.definition.image}: ${line}`),
     signal: o.signal,
@@ -105,6 +108,19 @@ async function writeRecord(o: InstallAndBuild, id: string, staged: Staged, built
   });
   await writeFileAtomic(o.paths.record, `${JSON.stringify(record, null, 2)}\n`);
   return record;
+}
+
+/** "sending 40 of 100 MB": the classic builder says nothing until it has the whole context. */
+function sendingProgress(o: InstallAndBuild, tree: readonly TreeEntry[]): (bytes: number) => void {
+  const total = tree.reduce((n, e) => n + e.size, 0);
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  let shown = -1;
+  return (bytes) => {
+    const percent = Math.min(100, Math.floor((bytes / Math.max(total, 1)) * 100));
+    if (percent === shown) return;
+    shown = percent;
+    o.say('building', `building image ${o.definition.image}: sending ${Math.min(mb(bytes), mb(total))} of ${mb(total)} MB to Docker`);
+  };
 }
 
 const installPath = (tool: string) => installDir(tool).slice(1);

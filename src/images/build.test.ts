@@ -26,12 +26,19 @@ describe('buildToolImage refuses before it asks Docker or npm', () => {
 });
 
 describe('dockerfile', () => {
-  it('starts from the base by id, copies the install and the links, and ends non-root', () => {
-    const base = `sha256:${'f'.repeat(64)}`;
-    const bin = [{ path: 'usr/local/bin/gemini', type: 'symlink' as const, mode: 0o777, size: 0 }];
-    expect(dockerfile({ baseId: base, installPath: 'opt/airlock/tools/gemini', binPath: 'usr/local/bin', bins: bin, user: '1000:1000' })).toBe(
-      `FROM ${base}\nCOPY tool/ /opt/airlock/tools/gemini/\nCOPY bin/ /usr/local/bin/\nUSER 1000:1000\n`,
+  const base = `sha256:${'f'.repeat(64)}`;
+  const bin = [{ path: 'usr/local/bin/gemini', type: 'symlink' as const, mode: 0o777, size: 0 }];
+  const gemini = { baseId: base, installPath: 'opt/airlock/tools/gemini', binPath: 'usr/local/bin', bins: bin, user: '1000:1000' };
+
+  it('starts from the base by id, copies the install and the links, runs non-root, labels in one instruction', () => {
+    expect(dockerfile({ ...gemini, labels: { 'dev.airlock.tool': 'gemini', 'org.opencontainers.image.created': '2026-11-24T07:20:55.216Z' } })).toBe(
+      `FROM ${base}\nCOPY tool/ /opt/airlock/tools/gemini/\nCOPY bin/ /usr/local/bin/\nUSER 1000:1000\n` +
+      'LABEL "dev.airlock.tool"="gemini" \\\n      "org.opencontainers.image.created"="2026-11-24T07:20:55.216Z"\n',
     );
-    expect(dockerfile({ baseId: base, installPath: 'opt/airlock/tools/x', binPath: 'usr/local/bin', bins: [], user: '1000:1000' })).not.toContain('bin/');
+    expect(dockerfile({ ...gemini, bins: [], labels: {} })).toBe(`FROM ${base}\nCOPY tool/ /opt/airlock/tools/gemini/\nUSER 1000:1000\n`);
+  });
+
+  it.each(['$HOME', 'a"b', 'a b', 'a\\b', 'a\nb'])('refuses a label value a Dockerfile would change: %j', (value) => {
+    expect(() => dockerfile({ ...gemini, labels: { 'dev.airlock.tool': value } })).toThrow(/characters a Dockerfile would change/);
   });
 });

@@ -65,7 +65,6 @@ export async function inspectImage(access: DockerAccess, reference: string): Pro
 export interface BuildRequest {
   context: Readable;
   tag: string;
-  labels: Record<string, string>;
   noCache: boolean;
   onLine?: (line: string) => void;
   signal?: AbortSignal;
@@ -77,7 +76,7 @@ export async function buildImage(access: DockerAccess, request: BuildRequest): P
   let stream: NodeJS.ReadableStream;
   try {
     stream = await access.docker.buildImage(request.context, {
-      t: request.tag, labels: request.labels, nocache: request.noCache, rm: true, forcerm: true, pull: false, abortSignal: request.signal,
+      t: request.tag, nocache: request.noCache, rm: true, forcerm: true, pull: false, abortSignal: request.signal,
     });
   } catch (error) {
     throw dockerFailure(error, access, doing);

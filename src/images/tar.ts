@@ -21,8 +21,17 @@ const TYPE_FLAG = { file: '0', symlink: '2', dir: '5' } as const;
  * A deterministic POSIX (pax) tar stream: same members, same bytes. Long names and link
  * targets go into pax `path`/`linkpath` records (POSIX.1-2001 pax interchange format).
  */
-export function tarStream(members: readonly TarMember[]): Readable {
-  return Readable.from(generate(members), { objectMode: false });
+export function tarStream(members: readonly TarMember[], onSent?: (bytes: number) => void): Readable {
+  return Readable.from(counted(generate(members), onSent), { objectMode: false });
+}
+
+async function* counted(chunks: AsyncGenerator<Buffer>, onSent?: (bytes: number) => void): AsyncGenerator<Buffer> {
+  let sent = 0;
+  for await (const chunk of chunks) {
+    yield chunk;
+    sent += chunk.length;
+    onSent?.(sent);
+  }
 }
 
 async function* generate(members: readonly TarMember[]): AsyncGenerator<Buffer> {
