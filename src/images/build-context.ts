@@ -44,12 +44,27 @@ export function dockerfile(o: Pick<ContextOptions, 'baseId' | 'installPath' | 'b
 export function buildContext(o: ContextOptions): Readable {
   const text = Buffer.from(dockerfile(o));
   const members: TarMember[] = [{ name: 'Dockerfile', type: 'file', mode: 0o644, size: text.length, content: text }];
-  for (const e of o.tree) members.push(member(e, o.installPath, 'tool'));
+  members.push(...installMembers(o.tree, o.installPath));
   if (o.bins.length > 0) {
     members.push({ name: 'bin', type: 'dir', mode: 0o755, size: 0 });
     for (const e of o.bins) members.push(member(e, o.binPath, 'bin'));
   }
   return tarStream(members, o.onSent);
+}
+
+/** The install under tool/; a file equal to an earlier one (bytes and mode) is a hardlink to it. */
+export function installMembers(tree: readonly TreeEntry[], installPath: string): TarMember[] {
+  const firstWith = new Map<string, string>();
+  return tree.map((e) => {
+    const m = member(e, installPath, 'tool');
+    if (e.type !== 'file') return m;
+    // Equal files travel once: postinstall scripts copy platform binaries of hundreds of MB.
+    const key = `${e.sha256 ?? ''}:${e.mode}`;
+    const first = firstWith.get(key);
+    if (first !== undefined) return { name: m.name, type: 'hardlink', mode: m.mode, size: 0, target: first };
+    firstWith.set(key, m.name);
+    return m;
+  });
 }
 
 function member(e: TreeEntry, imagePrefix: string, contextPrefix: string): TarMember {

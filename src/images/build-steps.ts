@@ -41,7 +41,9 @@ interface Staged {
   tree: TreeEntry[];
   bins: TreeEntry[];
   installed: Set<string>;
+  manifestText: string;
   filesSha256: string;
+  sbomText: string;
   sbomSha256: string;
 }
 
@@ -71,7 +73,7 @@ export async function installAndBuild(o: InstallAndBuild): Promise<ImageRecord> 
   return writeRecord(o, id, staged, builtAt);
 }
 
-/** Walks the install, links its bins, and writes files.json and sbom.cdx.json beside the record. */
+/** Walks the install, links its bins, and makes its files manifest and SBOM. */
 async function describeStaging(o: InstallAndBuild): Promise<Staged> {
   const tree = await walkTree(o.staging, installPath(o.tool));
   const files = new Set(tree.map((e) => e.path));
@@ -81,9 +83,8 @@ async function describeStaging(o: InstallAndBuild): Promise<Staged> {
   const manifest = manifestOf([...tree, ...bins]);
   o.say('sbom', `writing SBOM of ${installed.size} package${installed.size === 1 ? '' : 's'}`);
   const sbom = `${JSON.stringify(cyclonedxSbom(o.resolved.lock, installed, { tool: o.tool, name: o.pin.name, version: o.pin.version, lockfileSha256: o.resolved.sha256 }), null, 2)}\n`;
-  await writeFileAtomic(o.paths.manifest, `${JSON.stringify(manifest, null, 1)}\n`);
-  await writeFileAtomic(o.paths.sbom, sbom);
-  return { tree, bins, installed, filesSha256: manifestSha256(manifest), sbomSha256: sha256Hex(sbom) };
+  const manifestText = `${JSON.stringify(manifest, null, 1)}\n`;
+  return { tree, bins, installed, manifestText, filesSha256: manifestSha256(manifest), sbomText: sbom, sbomSha256: sha256Hex(sbom) };
 }
 
 /** The tag must now name the image just built, running as the non-root user. */
@@ -93,6 +94,7 @@ async function checkBuilt(o: InstallAndBuild, id: string): Promise<void> {
   if (built.user !== userOf(o)) throw new AirlockError('IMAGE_BUILD_FAILED', `${o.definition.image} runs as "${built.user}", not ${userOf(o)}`);
 }
 
+/** Once the image is built: files.json and sbom.cdx.json, then image.json, which names them. */
 async function writeRecord(o: InstallAndBuild, id: string, staged: Staged, builtAt: string): Promise<ImageRecord> {
   const record = ImageRecordSchema.parse({
     schemaVersion: 1,
@@ -106,6 +108,8 @@ async function writeRecord(o: InstallAndBuild, id: string, staged: Staged, built
     packages: staged.installed.size,
     builtAt,
   });
+  await writeFileAtomic(o.paths.manifest, staged.manifestText);
+  await writeFileAtomic(o.paths.sbom, staged.sbomText);
   await writeFileAtomic(o.paths.record, `${JSON.stringify(record, null, 2)}\n`);
   return record;
 }

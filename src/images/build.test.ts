@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/index.js';
 import { builtInPolicy } from '../policy/index.js';
-import { dockerfile } from './build-context.js';
+import { dockerfile, installMembers } from './build-context.js';
 import { buildToolImage } from './index.js';
 
 const home = mkdtempSync(join(tmpdir(), 'airlock-build-'));
@@ -40,5 +40,15 @@ describe('dockerfile', () => {
 
   it.each(['$HOME', 'a"b', 'a b', 'a\\b', 'a\nb'])('refuses a label value a Dockerfile would change: %j', (value) => {
     expect(() => dockerfile({ ...gemini, labels: { 'dev.airlock.tool': value } })).toThrow(/characters a Dockerfile would change/);
+  });
+});
+
+describe('installMembers', () => {
+  it('sends a file equal to an earlier one (bytes and mode) as a hardlink to it', () => {
+    const file = (path: string, sha: string, mode = 0o644) => ({ path: `opt/t/${path}`, type: 'file' as const, mode, size: 9, sha256: sha.repeat(64), source: `/s/${path}` });
+    const members = installMembers([{ path: 'opt/t', type: 'dir', mode: 0o755, size: 0 }, file('a', 'a'), file('b', 'a'), file('c', 'a', 0o755), file('d', 'd')], 'opt/t');
+    expect(members.map((m) => [m.name, m.type, m.target])).toEqual([
+      ['tool', 'dir', undefined], ['tool/a', 'file', undefined], ['tool/b', 'hardlink', 'tool/a'], ['tool/c', 'file', undefined], ['tool/d', 'file', undefined],
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import type { DockerAccess, ImageFacts } from './docker.js';
 import { inspectImage, openDocker } from './docker.js';
 import { isUpToDate } from './labels.js';
 import type { PinnedPackage } from './lockfile.js';
-import { installablePaths } from './lockfile.js';
+import { hostPlatform, installablePaths } from './lockfile.js';
 import { npmEnv, prepareNpm } from './npm.js';
 import type { ImagePaths } from './paths.js';
 import { imagePaths, npmPaths, workRoot } from './paths.js';
@@ -68,11 +68,14 @@ export async function buildToolImage(options: BuildToolImageOptions): Promise<Bu
       say('skipped', `${tool.image} is up to date (same lockfile and base image): nothing to build; --force rebuilds it`);
       return { record: current, skipped: true, paths };
     }
-    const count = installablePaths(resolved.lock, process.platform, process.arch).length;
+    const count = installablePaths(resolved.lock, hostPlatform()).length;
     say('installing', `installing ${count} package${count === 1 ? '' : 's'} of ${pin.name}@${pin.version}`);
     const record = await installAndBuild({ ...options, definition: tool, pin, paths, npm, resolved, base, access, staging: join(scratch, 'staging'), say });
     say('done', `built ${tool.image} (${record.image.id})`);
     return { record, skipped: false, paths };
+  } catch (error) {
+    if (options.signal?.aborted !== true) throw error;
+    throw new AirlockError('IMAGE_BUILD_FAILED', `the build of ${tool.image} was interrupted: the image and its record are as they were`, { cause: error });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

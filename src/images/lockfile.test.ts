@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../core/index.js';
-import { checkLockfile, installablePaths, parseLockfile } from './lockfile.js';
+import { checkLockfile, hostPlatform, installablePaths, parseLockfile } from './lockfile.js';
 import type { PackageLock } from './lockfile.js';
 
 const INTEGRITY = 'sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==';
@@ -79,9 +79,15 @@ describe('installablePaths', () => {
     'node_modules/linux-x64': { version: '1.0.0', os: ['linux'], cpu: ['x64'], optional: true },
     'node_modules/darwin': { version: '1.0.0', os: ['darwin'], optional: true },
     'node_modules/not-win': { version: '1.0.0', os: ['!win32'] },
+    'node_modules/linux-x64-musl': { version: '1.0.0', os: ['linux'], cpu: ['x64'], libc: ['musl'], optional: true },
   });
-  it('keeps what fits the platform, as npm does with os and cpu', () => {
-    expect(installablePaths(l, 'linux', 'x64').sort()).toEqual(['node_modules/is-number', 'node_modules/linux-x64', 'node_modules/not-win']);
-    expect(installablePaths(l, 'win32', 'arm64').sort()).toEqual(['node_modules/is-number']);
+  it('keeps what fits the platform, as npm does with os, cpu and libc', () => {
+    expect(installablePaths(l, { platform: 'linux', arch: 'x64', libc: 'glibc' }).sort()).toEqual(['node_modules/is-number', 'node_modules/linux-x64', 'node_modules/not-win']);
+    expect(installablePaths(l, { platform: 'linux', arch: 'x64', libc: 'musl' })).toContain('node_modules/linux-x64-musl');
+    expect(installablePaths(l, { platform: 'win32', arch: 'arm64', libc: undefined }).sort()).toEqual(['node_modules/is-number']);
+  });
+
+  it('finds this machine glibc, as npm does', () => {
+    expect(hostPlatform()).toEqual({ platform: 'linux', arch: process.arch, libc: 'glibc' });
   });
 });

@@ -14,6 +14,7 @@ export const LockEntrySchema = z.looseObject({
   license: z.string().optional(),
   os: z.array(z.string()).optional(),
   cpu: z.array(z.string()).optional(),
+  libc: z.array(z.string()).optional(),
   bin: z.record(z.string(), z.string()).optional(),
   dependencies: z.record(z.string(), z.string()).optional(),
   optionalDependencies: z.record(z.string(), z.string()).optional(),
@@ -107,11 +108,25 @@ function urlOf(text: string | undefined): URL | undefined {
   }
 }
 
-/** Packages npm will install on this platform (entries whose os/cpu exclude it are skipped). */
-export function installablePaths(lock: PackageLock, platform: string, arch: string): string[] {
+export interface Platform {
+  platform: string;
+  arch: string;
+  /** glibc or musl on Linux; undefined elsewhere. */
+  libc: string | undefined;
+}
+
+/** Packages npm will install on this platform (entries whose os, cpu or libc exclude it are skipped). */
+export function installablePaths(lock: PackageLock, p: Platform): string[] {
   return Object.entries(lock.packages)
-    .filter(([path, e]) => path !== '' && fits(e.os, platform) && fits(e.cpu, arch))
+    .filter(([path, e]) => path !== '' && fits(e.os, p.platform) && fits(e.cpu, p.arch) && (p.libc === undefined || fits(e.libc, p.libc)))
     .map(([path]) => path);
+}
+
+/** This machine's platform, libc found as npm finds it (the process report's glibc version). */
+export function hostPlatform(): Platform {
+  if (process.platform !== 'linux') return { platform: process.platform, arch: process.arch, libc: undefined };
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  return { platform: process.platform, arch: process.arch, libc: report.header?.glibcVersionRuntime === undefined ? 'musl' : 'glibc' };
 }
 
 /** npm's os/cpu semantics: a list of allowed values, or of "!value" exclusions. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { npmEnv, npmFlags, prepareNpm, runNpm } from './npm.js';
+import { npmEnv, npmExcerpt, npmFlags, prepareNpm, runNpm } from './npm.js';
 import { npmPaths } from './paths.js';
 
 const home = mkdtempSync(join(tmpdir(), 'airlock-npm-'));
@@ -57,5 +57,21 @@ describe('runNpm', () => {
 
   it('resolves when npm succeeds', async () => {
     await expect(runNpm({ ...call, command: process.execPath, args: ['-e', ''] })).resolves.toBeUndefined();
+  });
+});
+
+describe('npmExcerpt', () => {
+  it("keeps npm's own message when a usage text follows it, and the log line", () => {
+    const usage = Array.from({ length: 40 }, (_, i) => `npm error   --option-${i}`);
+    const output = ['npm error code EUSAGE', 'npm error', 'npm error `npm ci` can only install packages when in sync.', 'npm error Missing: a@ from lock file',
+      ...usage, 'npm error A complete log of this run can be found in: /x.log'].join('\n');
+    const excerpt = npmExcerpt(output);
+    expect(excerpt.slice(0, 3)).toEqual(['npm error code EUSAGE', 'npm error `npm ci` can only install packages when in sync.', 'npm error Missing: a@ from lock file']);
+    expect(excerpt.at(-1)).toBe('npm error A complete log of this run can be found in: /x.log');
+    expect(excerpt).toHaveLength(15);
+  });
+
+  it('shows short output whole', () => {
+    expect(npmExcerpt('npm error code E404\nnpm error 404 Not Found\n')).toEqual(['npm error code E404', 'npm error 404 Not Found']);
   });
 });

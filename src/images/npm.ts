@@ -74,8 +74,17 @@ export function runNpm(call: NpmCall): Promise<void> {
 }
 
 function npmFailed(call: NpmCall, why: string, output: string[], cause?: unknown): AirlockError {
-  const lines = output.join('').split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
-  return new AirlockError('IMAGE_BUILD_FAILED', `npm failed ${call.doing}: ${why}; npm's last lines follow (is the registry reachable?)`, {
-    cause, details: lines.slice(-TAIL_LINES),
-  });
+  return new AirlockError('IMAGE_BUILD_FAILED', `npm failed ${call.doing}: ${why}; npm said:`, { cause, details: npmExcerpt(output.join('')) });
+}
+
+/**
+ * What to show of npm's output: all of it when short; else from npm's first error line
+ * (its message; a usage error appends the whole usage text) and the last lines (the log).
+ */
+export function npmExcerpt(output: string): string[] {
+  const lines = output.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '' && !/^npm (error|ERR!)$/.test(l));
+  if (lines.length <= TAIL_LINES) return lines;
+  const first = lines.findIndex((l) => /^npm (error|ERR!) /.test(l));
+  if (first === -1 || first >= lines.length - TAIL_LINES) return lines.slice(-TAIL_LINES);
+  return [...lines.slice(first, first + TAIL_LINES - 3), '...', ...lines.slice(-2)];
 }

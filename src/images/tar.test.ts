@@ -21,6 +21,7 @@ const MEMBERS: TarMember[] = [
   { name: 'tool/node_modules/@scope', type: 'dir', mode: 0o755, size: 0 },
   { name: longDir, type: 'dir', mode: 0o755, size: 0 },
   { name: `${longDir}/index.js`, type: 'file', mode: 0o755, size: 1000, source },
+  { name: `${longDir}/copy.js`, type: 'hardlink', mode: 0o755, size: 0, target: `${longDir}/index.js` },
   { name: 'bin', type: 'dir', mode: 0o755, size: 0 },
   { name: 'bin/long', type: 'symlink', mode: 0o777, size: 0, target: `/opt/airlock/tools/t/${longDir}/index.js` },
 ];
@@ -35,6 +36,7 @@ describe('tarStream', () => {
     expect(readFileSync(join(out, 'Dockerfile'), 'utf8')).toBe('FROM\n');
     expect(readFileSync(join(out, longDir, 'index.js'), 'utf8')).toBe('x'.repeat(1000));
     expect(statSync(join(out, longDir, 'index.js')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(out, longDir, 'copy.js')).ino).toBe(statSync(join(out, longDir, 'index.js')).ino);
     expect(readlinkSync(join(out, 'bin/long'))).toBe(`/opt/airlock/tools/t/${longDir}/index.js`);
     const listing = execFileSync('tar', ['-tvf', join(dir, 'a.tar'), '--numeric-owner']).toString();
     expect(listing.split('\n').filter((l) => l !== '').every((l) => l.includes(' 0/0 '))).toBe(true);

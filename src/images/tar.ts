@@ -5,7 +5,8 @@ import { AirlockError } from '../core/index.js';
 /** One member of a tar archive; owner is always root (0:0), mtime always 0. */
 export interface TarMember {
   name: string;
-  type: 'dir' | 'file' | 'symlink';
+  /** A hardlink's `target` is the name of an earlier member. */
+  type: 'dir' | 'file' | 'symlink' | 'hardlink';
   mode: number;
   size: number;
   /** A file's bytes: given, or read from this host path. */
@@ -15,7 +16,7 @@ export interface TarMember {
 }
 
 const BLOCK = 512;
-const TYPE_FLAG = { file: '0', symlink: '2', dir: '5' } as const;
+const TYPE_FLAG = { file: '0', hardlink: '1', symlink: '2', dir: '5' } as const;
 
 /**
  * A deterministic POSIX (pax) tar stream: same members, same bytes. Long names and link

@@ -19,6 +19,7 @@ export async function build(ctx: CliContext, args: string[]): Promise<number> {
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   let outcome: BuildOutcome;
   try {
     outcome = await buildToolImage({
@@ -29,6 +30,7 @@ export async function build(ctx: CliContext, args: string[]): Promise<number> {
     display.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
   report(ctx, outcome, values.json === true);
   return 0;
