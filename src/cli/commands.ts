@@ -112,12 +112,31 @@ Examples:
     load: () => import('./commands/audit.js'),
   },
   images: {
-    summary: 'approve agent images, and see what runs',
-    help: `Usage: airlock images approve <tool> [--key PRIVATE.pem] [--json]
+    summary: 'build, approve and list the images agents run from',
+    help: `Usage: airlock images build <tool> [--force] [--json]
+       airlock images approve <tool> [--key PRIVATE.pem] [--json]
        airlock images revoke <tool> [--digest sha256:...] [--key PRIVATE.pem] [--json]
        airlock images list [--json]
        airlock images verify [--json]
        airlock images drift [--since T] [--json]
+
+build makes the image of a tool that names an npm package in the org policy (the
+agents: claude, opencode, codex, gemini), with no registry but npm's:
+  1. resolves the package on this machine into a lockfile, and refuses it unless the
+     registry's integrity is the one the policy pins (a kept lockfile is reused:
+     same inputs, same lockfile);
+  2. installs it with npm ci, which checks every package against the lockfile
+     (install scripts run only for tools whose package says installScripts: true);
+  3. writes a CycloneDX SBOM and a manifest of every installed file;
+  4. builds the policy's image tag for the tool FROM the base image (the policy's
+     sandbox.image), the tool under /opt/airlock/tools/<tool> owned by root, its
+     commands on PATH, running as the policy's non-root uid.
+npm never sees your ~/.npmrc, npm_config_* variables or npm cache: it gets
+airlock's own under AIRLOCK_HOME/images/.npm, so no token reaches the image.
+Lockfile, SBOM (sbom.cdx.json), files.json and the record (image.json) are kept in
+AIRLOCK_HOME/images/<tool>/<version>/. When the image already carries the same
+lockfile and base image, nothing is built (--force rebuilds). --json prints the
+record. Progress goes to stderr.
 
 A tool with a package (the agents), or every tool under images.requireApproval: all,
 runs only from an image whose content digest is in the signed catalog
@@ -132,6 +151,7 @@ approved, present and what sessions actually ran (from the audit log) side by si
 a shadow version shows up as ran-unapproved.
 
 Examples:
+  airlock images build claude
   airlock images approve claude
   airlock images list
   airlock images drift --since 30d --json`,

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   IMAGE_MISSING: { exit: 69, http: 503 },
   INTERNAL: { exit: 70, http: 500 },
   SANDBOX_FAILED: { exit: 70, http: 500 },
+  /** `airlock images build` could not make the image: npm, the lockfile check, or the Docker build failed. */
+  IMAGE_BUILD_FAILED: { exit: 70, http: 500 },
   /** The audit log cannot be written (or read): a fail-closed session ends with this. */
   AUDIT_UNAVAILABLE: { exit: 74, http: 503 },
   /** The signed image catalog does not verify. */

@@ -2,6 +2,7 @@ import { AirlockError } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 
 const SUBCOMMANDS: Record<string, () => Promise<(ctx: CliContext, args: string[]) => Promise<number>>> = {
+  build: async () => (await import('../images/build.js')).build,
   approve: async () => (await import('../images/approve.js')).approve,
   revoke: async () => (await import('../images/approve.js')).revoke,
   list: async () => (await import('../images/list.js')).list,
