@@ -106,7 +106,7 @@ describe.each(DRIVERS)('airlock sessions on %s', (driver) => {
   it('refuses an unknown tool with 64, naming the tools there are, and starts nothing', async () => {
     const r = await airlock(['run', 'clade', '--driver', driver], base);
     expect(r.code).toBe(64);
-    expect(r.stderr).toMatch(/^airlock: error: unknown tool "clade": the policy defines shell, node; add it under tools:/);
+    expect(r.stderr).toMatch(/^airlock: error: unknown tool "clade": the policy defines shell, node, claude, opencode, codex, gemini; add it under tools:/);
     expect(runDirs(home.path)).toEqual([]);
   });
 
