@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Clock, Logger } from '../core/index.js';
 import { createSessionId } from '../core/index.js';
 import type { EffectivePolicy, Tool } from '../policy/index.js';
-import type { ExitStatus, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
+import type { ExitStatus, ImageFacts, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
 import { ownerOf } from '../sandbox/index.js';
 import { ERROR_CODES } from '../core/index.js';
 import type { Lookup } from '../proxy/index.js';
@@ -61,6 +61,8 @@ export interface RunSessionOptions {
   tool?: Tool;
   /** bwrap: the approved image's unpacked root filesystem, which the sandbox runs from. */
   rootfs?: string;
+  /** What the audit record says of the image, when the driver cannot tell (bwrap runs Docker's images unpacked). */
+  describeImage?: (image: string) => Promise<ImageFacts>;
   /** airlock runs as root: it can hand kept directories to the sandbox uid. */
   privileged?: boolean;
   audit: SessionAuditDeps;
@@ -98,7 +100,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       {
         sessionId, repoDir: options.repoDir, driver: options.driver.name, policyHash: policy.hash, argv: options.argv,
         // Asked for now, answered while the repository is read.
-        tool: options.driver.describeImage(options.image).then((image) => ({ name: options.toolName, version: image.version, image: options.image, digest: image.digest })),
+        tool: (options.describeImage ?? options.driver.describeImage)(options.image).then((image) => ({ name: options.toolName, version: image.version, image: options.image, digest: image.digest })),
       },
       {
         clock: options.clock, logger,
@@ -115,7 +117,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     const sink = audit.sink;
     egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const toolMounts = options.tool === undefined ? [] : await prepareToolHome({
-      home: options.home, runDir, toolName: options.toolName, tool: options.tool, sandboxHome: HOME_DIR,
+      home: options.home, runDir, toolName: options.toolName, tool: options.tool, driver: options.driver.name, sandboxHome: HOME_DIR,
       owner: options.driver.name === 'docker' && options.privileged === true ? { uid: policy.policy.sandbox.uid, gid: policy.policy.sandbox.gid } : null,
     });
     const plan = planSession({

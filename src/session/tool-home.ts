@@ -9,15 +9,17 @@ export interface ToolHomeOptions {
   runDir: string;
   toolName: string;
   tool: Tool;
+  /** Kept directories are per driver: docker and bwrap map the sandbox uid differently. */
+  driver: string;
   /** The sandbox's home directory (HOME inside). */
   sandboxHome: string;
   /** Owner to give new persisted directories (docker maps uids 1:1), or null to leave them. */
   owner: { uid: number; gid: number } | null;
 }
 
-/** AIRLOCK_HOME/volumes/<tool>/<dir with "/" as "--">: a tool's kept directory. */
-export function persistDirOf(home: string, toolName: string, dir: string): string {
-  return join(home, 'volumes', toolName, dir.replaceAll('/', '--'));
+/** AIRLOCK_HOME/volumes/<driver>/<tool>/<dir with "/" as "--">: a tool's kept directory. */
+export function persistDirOf(home: string, driver: string, toolName: string, dir: string): string {
+  return join(home, 'volumes', driver, toolName, dir.replaceAll('/', '--'));
 }
 
 /**
@@ -28,7 +30,7 @@ export function persistDirOf(home: string, toolName: string, dir: string): strin
 export async function prepareToolHome(options: ToolHomeOptions): Promise<SandboxMount[]> {
   const mounts: SandboxMount[] = [];
   for (const dir of options.tool.persist) {
-    const source = persistDirOf(options.home, options.toolName, dir);
+    const source = persistDirOf(options.home, options.driver, options.toolName, dir);
     await mkdir(source, { recursive: true, mode: 0o700 });
     if (options.owner !== null) await chown(source, options.owner.uid, options.owner.gid);
     mounts.push({ source, target: join(options.sandboxHome, dir), readOnly: false });
