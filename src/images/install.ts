@@ -1,6 +1,9 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { AirlockError } from '../core/index.js';
 import { join } from 'node:path';
 import type { PinnedPackage } from './lockfile.js';
+import { missingOptionals, parseLockfile } from './lockfile.js';
 import { npmFlags, runNpm } from './npm.js';
 import type { NpmPaths } from './paths.js';
 import { toolPackageJson } from './resolve.js';
@@ -21,15 +24,30 @@ export interface InstallOptions {
  * `npm ci` from the kept lockfile: npm checks every tarball against the lockfile's
  * integrity and fails on any difference. Install scripts run only when the policy says
  * so (some agents link a platform binary in postinstall).
+ *
+ * A lockfile with optional dependencies the registry could not resolve (other
+ * platforms' binaries a mirror does not carry) is one `npm ci` refuses: then
+ * `npm install --no-save` installs from the same lockfile (tarballs still checked
+ * against its integrity), and the lockfile must come out unchanged.
  */
 export async function installStaging(options: InstallOptions): Promise<void> {
   await mkdir(options.staging, { recursive: true });
   await writeFile(join(options.staging, 'package.json'), toolPackageJson(options.tool, options.pin));
-  await copyFile(options.lockfile, join(options.staging, 'package-lock.json'));
+  const staged = join(options.staging, 'package-lock.json');
+  await copyFile(options.lockfile, staged);
+  const text = await readFile(staged, 'utf8');
+  const gaps = missingOptionals(parseLockfile(staged, text));
   const scripts = options.installScripts ? [] : ['--ignore-scripts'];
   await runNpm({
     command: options.npm.command,
-    args: ['ci', ...scripts, ...npmFlags(options.npm.paths)],
+    args: [...(gaps.length === 0 ? ['ci'] : ['install', '--no-save']), ...scripts, ...npmFlags(options.npm.paths)],
     cwd: options.staging, env: options.npm.env, doing: `installing ${options.pin.name}@${options.pin.version}`, signal: options.signal,
   });
+  if (gaps.length > 0 && sha256(await readFile(staged, 'utf8')) !== sha256(text)) {
+    throw new AirlockError('IMAGE_BUILD_FAILED', `installing ${options.pin.name}@${options.pin.version} changed its lockfile (the registry could not resolve ${gaps.join(', ')}): the install is not the locked one; rebuild with --force`);
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../core/index.js';
-import { checkLockfile, hostPlatform, installablePaths, parseLockfile } from './lockfile.js';
+import { PackageLockSchema, checkLockfile, hostPlatform, installablePaths, missingOptionals, parseLockfile } from './lockfile.js';
 import type { PackageLock } from './lockfile.js';
 
 const INTEGRITY = 'sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==';
@@ -89,5 +89,23 @@ describe('installablePaths', () => {
 
   it('finds this machine glibc, as npm does', () => {
     expect(hostPlatform()).toEqual({ platform: 'linux', arch: process.arch, libc: 'glibc' });
+  });
+});
+
+describe('optional dependencies the registry could not resolve', () => {
+  const lock = (packages: Record<string, unknown>) => PackageLockSchema.parse({ name: 'x', lockfileVersion: 3, packages });
+
+  it('names the optional dependencies with no entry, top level or nested', () => {
+    const l = lock({
+      '': { dependencies: { agent: '1.0.0' } },
+      'node_modules/agent': { version: '1.0.0', optionalDependencies: { 'agent-linux-x64': '1.0.0', 'agent-darwin-arm64': '1.0.0' } },
+      'node_modules/agent-linux-x64': { version: '1.0.0', optional: true },
+      'node_modules/agent/node_modules/inner': { version: '1.0.0', optionalDependencies: { 'inner-win32': '1.0.0' } },
+    });
+    expect(missingOptionals(l)).toEqual(['agent-darwin-arm64', 'inner-win32']);
+  });
+
+  it('finds nothing missing in a complete lockfile (npm ci then)', () => {
+    expect(missingOptionals(lock({ '': {}, 'node_modules/a': { version: '1.0.0', optionalDependencies: { b: '1' } }, 'node_modules/b': { version: '1' } }))).toEqual([]);
   });
 });

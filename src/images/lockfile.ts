@@ -136,3 +136,19 @@ function fits(list: string[] | undefined, value: string): boolean {
   const allowed = list.filter((v) => !v.startsWith('!'));
   return allowed.length === 0 || allowed.includes(value);
 }
+
+/**
+ * Optional dependencies the lockfile has no entry for: the registry had nothing to
+ * resolve (a mirror that carries only some platforms' binaries). `npm ci` refuses such
+ * a lockfile although npm would skip those packages on this platform anyway.
+ */
+export function missingOptionals(lock: PackageLock): string[] {
+  const missing: string[] = [];
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    for (const dep of Object.keys(entry.optionalDependencies ?? {})) {
+      const nested = path === '' ? `node_modules/${dep}` : `${path}/node_modules/${dep}`;
+      if (lock.packages[nested] === undefined && lock.packages[`node_modules/${dep}`] === undefined) missing.push(dep);
+    }
+  }
+  return [...new Set(missing)].sort();
+}
