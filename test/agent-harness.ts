@@ -14,13 +14,15 @@ export interface AgentCase {
   keyHeader: string;
   keyPrefix: string;
   args: (prompt: string) => string[];
+  /** The update host the agent reaches for on its own (Airlock denies it), or null for none. */
+  updateCheck: string | null;
 }
 
 export const AGENTS: readonly AgentCase[] = [
-  { tool: 'claude', route: 'anthropic', host: 'api.anthropic.com', keyEnv: 'ANTHROPIC_API_KEY', keyHeader: 'x-api-key', keyPrefix: '', args: (p) => ['-p', p, '--allowedTools', 'Bash,Write,Edit,Read'] },
-  { tool: 'opencode', route: 'openai', host: 'api.openai.com', keyEnv: 'OPENAI_API_KEY', keyHeader: 'authorization', keyPrefix: 'Bearer ', args: (p) => ['run', '--pure', p] },
-  { tool: 'codex', route: 'openai', host: 'api.openai.com', keyEnv: 'OPENAI_API_KEY', keyHeader: 'authorization', keyPrefix: 'Bearer ', args: (p) => ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', p] },
-  { tool: 'gemini', route: 'gemini', host: 'generativelanguage.googleapis.com', keyEnv: 'GEMINI_API_KEY', keyHeader: 'x-goog-api-key', keyPrefix: '', args: (p) => ['-p', p, '--approval-mode', 'yolo', '--skip-trust'] },
+  { tool: 'claude', route: 'anthropic', host: 'api.anthropic.com', keyEnv: 'ANTHROPIC_API_KEY', keyHeader: 'x-api-key', keyPrefix: '', args: (p) => ['-p', p, '--allowedTools', 'Bash,Write,Edit,Read'], updateCheck: null },
+  { tool: 'opencode', route: 'openai', host: 'api.openai.com', keyEnv: 'OPENAI_API_KEY', keyHeader: 'authorization', keyPrefix: 'Bearer ', args: (p) => ['run', '--pure', p], updateCheck: 'registry.npmjs.org' },
+  { tool: 'codex', route: 'openai', host: 'api.openai.com', keyEnv: 'OPENAI_API_KEY', keyHeader: 'authorization', keyPrefix: 'Bearer ', args: (p) => ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', p], updateCheck: null },
+  { tool: 'gemini', route: 'gemini', host: 'generativelanguage.googleapis.com', keyEnv: 'GEMINI_API_KEY', keyHeader: 'x-goog-api-key', keyPrefix: '', args: (p) => ['-p', p, '--approval-mode', 'yolo', '--skip-trust'], updateCheck: null },
 ];
 
 /** The model provider, over TLS on loopback with a certificate for its real host name. */

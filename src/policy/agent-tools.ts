@@ -35,14 +35,14 @@ const opencode: Tool = {
     OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_SHARE: '1',
     OPENCODE_CONFIG_CONTENT: JSON.stringify({
       autoupdate: false, share: 'disabled', model: 'airlock/gpt-5',
-      permission: { edit: 'allow', bash: 'allow' },
+      permission: { edit: 'allow', bash: 'allow', external_directory: 'allow' },
       provider: { airlock: { npm: '@ai-sdk/openai-compatible', name: 'OpenAI through Airlock', options: { baseURL: `${routeUrl('openai')}/v1`, apiKey: '{env:OPENAI_API_KEY}' }, models: { 'gpt-5': { name: 'gpt-5' } } } },
     }),
   },
   files: {},
   egress: [],
   updateHosts: [...NPM_UPDATE_HOSTS, 'models.dev', 'opencode.ai', '**.opencode.ai'],
-  persist: ['.local/share/opencode'],
+  persist: ['.local'],
 };
 
 const codex: Tool = {

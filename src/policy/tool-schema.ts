@@ -47,8 +47,12 @@ export const ToolSchema = z.strictObject({
   egress: z.array(EgressRuleSchema).default([]),
   /** Hosts it checks for updates or phones home to: denied while it runs, whatever else allows them. */
   updateHosts: z.array(z.string().min(1)).default([]),
-  /** Directories under the home kept between this user's sessions of this tool (never the host's own). */
-  persist: z.array(HomePathSchema).default([]),
+  /**
+   * Directories directly in the home kept between this user's sessions of this tool
+   * (never the host's own). Top level only: a mount deeper down would leave its parents
+   * owned by root, where the tool cannot write.
+   */
+  persist: z.array(z.string().regex(/^(?!\.\.?$)[^/\0]+$/, 'a directory directly in the home, e.g. .claude (no "/")')).default([]),
 });
 export type Tool = z.infer<typeof ToolSchema>;
 

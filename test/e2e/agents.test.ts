@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelServerHandle } from '../../src/model-server/index.js';
+import { builtInPolicy } from '../../src/policy/index.js';
 import { AGENTS, agentPolicy, openCountingListener, openProvider } from '../agent-harness.js';
 import { DRIVERS, airlock, hostWriterUid, makeGitRepo, sessionEvents, tempDir } from '../helpers.js';
 import type { AirlockRun } from '../helpers.js';
@@ -99,6 +100,14 @@ describe.each(AGENTS)('$tool, the real agent, governed end to end', (agent) => {
       expect(bodies).toMatch(/key-held=airlock-[A-Za-z0-9]{20,}/);
       expect(bodies).not.toContain(key);
       expect(run.stdout.toString() + run.stderr).not.toContain(key);
+    });
+
+    it('checks for no update: the update hosts are denied whatever the agent tries, and the attempt is recorded', () => {
+      const updateHosts = new Set(builtInPolicy().tools[agent.tool]!.updateHosts);
+      const attempts = events.filter((e) => typeof e.host === 'string' && updateHosts.has(e.host));
+      expect(attempts.every((e) => e.type === 'net.request.denied' && e.code === 'EGRESS_DENY_RULE')).toBe(true);
+      if (agent.updateCheck !== null) expect(attempts.map((e) => e.host)).toContain(agent.updateCheck);
+      else expect(attempts).toEqual([]);
     });
 
     it('leaves the session in the audit log, with the approved image, and the log verifies', async () => {
