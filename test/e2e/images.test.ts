@@ -58,7 +58,7 @@ describe('approved images: a tool runs only from a digest in the signed catalog'
     expect((await run(['images', 'approve', 'node'])).code).toBe(65);
   });
 
-  it('revokes an approval, after which the tool is refused again', async () => {
+  it('revokes an approval, after which the tool is refused again; both changes are in the audit log', async () => {
     writeFileSync(join(home.path, 'images', 'catalog.json'), '');
     const fresh = tempDir('images-revoke');
     writeFileSync(join(fresh.path, 'policy.yaml'), POLICY);
@@ -67,6 +67,10 @@ describe('approved images: a tool runs only from a digest in the signed catalog'
       expect((await inFresh(['images', 'approve', 'node'])).code).toBe(0);
       expect((await inFresh(['images', 'revoke', 'node'])).code).toBe(0);
       expect((await inFresh(['run', '--driver', 'docker', 'node', '--', '-e', '1'])).code).toBe(77);
+      const changes = JSON.parse((await inFresh(['audit', 'query', '--type', 'catalog.approved', '--type', 'catalog.revoked', '--json'])).stdout.toString()) as { event: Record<string, unknown> }[];
+      expect(changes.map((c) => c.event.type)).toEqual(['catalog.approved', 'catalog.revoked']);
+      expect(changes[0]!.event).toMatchObject({ classUid: 6003, tool: { name: 'node', digest: expect.stringMatching(/^sha256:/) }, actor: { verified: false } });
+      expect((await inFresh(['audit', 'verify'])).code).toBe(0);
     } finally {
       fresh.remove();
     }

@@ -6,7 +6,8 @@ import type { Policy } from '../../policy/index.js';
 import { parseOptions, writeJson } from '../args.js';
 import { actorOf } from '../audit-store.js';
 import type { CliContext } from '../context.js';
-import { orgPolicy, presentImage, toolOf } from './catalog-context.js';
+import { orgPolicyWithHash, presentImage, toolOf } from './catalog-context.js';
+import { recordCatalogChange } from './catalog-event.js';
 
 const SBOM_LABEL = 'dev.airlock.sbom.sha256';
 
@@ -14,7 +15,7 @@ const SBOM_LABEL = 'dev.airlock.sbom.sha256';
 export async function approve(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseOptions('images', args, { key: { type: 'string' }, json: { type: 'boolean' } }, true);
   const name = onlyTool(positionals, 'approve');
-  const policy = await orgPolicy(ctx);
+  const { policy, hash } = await orgPolicyWithHash(ctx);
   const tool = toolOf(policy, name);
   const facts = await presentImage(ctx, tool.image);
   if (facts === null || facts.digest === null) {
@@ -29,7 +30,9 @@ export async function approve(ctx: CliContext, args: string[]): Promise<number> 
   const entries = [...kept.filter((e) => !(e.tool === name && e.digest === entry.digest)), entry];
   const key = await approvalSigningKey(ctx.home, policy.images, values.key);
   const file = catalogPaths(ctx.home, policy.images).catalog;
-  await writeCatalog(file, signCatalog(entries, key));
+  const signed = signCatalog(entries, key);
+  await recordCatalogChange(ctx, { type: 'catalog.approved', entry, catalog: file, policyHash: hash });
+  await writeCatalog(file, signed);
   if (values.json === true) writeJson(ctx.stdout, { catalog: file, approved: entry });
   else ctx.stdout.write(`approved ${name} ${entry.version ?? ''} ${entry.digest} in ${file}\n`);
   return 0;
@@ -39,13 +42,15 @@ export async function approve(ctx: CliContext, args: string[]): Promise<number> 
 export async function revoke(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseOptions('images', args, { key: { type: 'string' }, digest: { type: 'string' }, json: { type: 'boolean' } }, true);
   const name = onlyTool(positionals, 'revoke');
-  const policy = await orgPolicy(ctx);
+  const { policy, hash } = await orgPolicyWithHash(ctx);
   const entries = await currentEntries(ctx, policy, values.key);
   const gone = entries.filter((e) => e.tool === name && (values.digest === undefined || e.digest === values.digest));
   if (gone.length === 0) throw new AirlockError('USAGE', `no approval of "${name}"${values.digest === undefined ? '' : ` with digest ${values.digest}`} is in the catalog (see airlock images list)`);
   const key = await approvalSigningKey(ctx.home, policy.images, values.key);
   const file = catalogPaths(ctx.home, policy.images).catalog;
-  await writeCatalog(file, signCatalog(entries.filter((e) => !gone.includes(e)), key));
+  const signed = signCatalog(entries.filter((e) => !gone.includes(e)), key);
+  for (const entry of gone) await recordCatalogChange(ctx, { type: 'catalog.revoked', entry, catalog: file, policyHash: hash });
+  await writeCatalog(file, signed);
   if (values.json === true) writeJson(ctx.stdout, { catalog: file, revoked: gone });
   else for (const e of gone) ctx.stdout.write(`revoked ${name} ${e.version ?? ''} ${e.digest}\n`);
   return 0;

@@ -7,7 +7,11 @@ import type { CliContext } from '../context.js';
 
 /** The org policy (images are an organisation's decision; a repo policy has no say). */
 export async function orgPolicy(ctx: CliContext): Promise<Policy> {
-  return (await loadEffectivePolicy({ orgFile: orgPolicyFile(ctx) })).policy;
+  return (await orgPolicyWithHash(ctx)).policy;
+}
+
+export async function orgPolicyWithHash(ctx: CliContext): Promise<{ policy: Policy; hash: string }> {
+  return loadEffectivePolicy({ orgFile: orgPolicyFile(ctx) });
 }
 
 export function toolOf(policy: Policy, name: string): Tool {
