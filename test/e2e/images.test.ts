@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,26 @@ describe('approved images: a tool runs only from a digest in the signed catalog'
       expect((await inFresh(['audit', 'verify'])).code).toBe(0);
     } finally {
       fresh.remove();
+    }
+  });
+
+  it('trusts only the organisation\'s key when the policy names it: approve needs --key, and a local signature is refused', async () => {
+    const org = tempDir('images-org');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    writeFileSync(join(org.path, 'org.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(org.path, 'org.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(org.path, 'policy.yaml'), `version: 1\nimages: { requireApproval: all, publicKeyFile: ${join(org.path, 'org.pub.pem')} }\n`);
+    const inOrg = (args: string[]) => airlock(args, { home: org.path, cwd: repo.path });
+    try {
+      const unsigned = await inOrg(['images', 'approve', 'node']);
+      expect(unsigned.code).toBe(64);
+      expect(unsigned.stderr).toContain('approve with --key');
+      expect((await inOrg(['images', 'approve', 'node', '--key', join(org.path, 'org.pem')])).code).toBe(0);
+      expect((await inOrg(['run', '--driver', 'docker', 'node', '--', '-e', '1'])).code).toBe(0);
+      const verify = JSON.parse((await inOrg(['images', 'verify', '--json'])).stdout.toString()) as { ok: boolean; keySource: string };
+      expect(verify).toMatchObject({ ok: true, keySource: join(org.path, 'org.pub.pem') });
+    } finally {
+      org.remove();
     }
   });
 });
