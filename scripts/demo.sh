@@ -55,7 +55,7 @@ rm -f "$provider/requests.jsonl"
 node "$root/dist/model-server.js" --scenario "$provider/scenario.yaml" --tls-cert "$provider/server.pem" --tls-key "$provider/server.key" \
   --record "$provider/requests.jsonl" > "$provider/listening.json" &
 model=$!
-trap 'kill $model 2>/dev/null; rm -f "$canary"' EXIT
+trap 'kill $model 2>/dev/null || true; rm -f "$canary"' EXIT
 for _ in $(seq 50); do [ -s "$provider/listening.json" ] && break; sleep 0.1; done
 port=$(node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).port))' "$provider/listening.json")
 
