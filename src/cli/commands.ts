@@ -38,8 +38,10 @@ export const COMMANDS: Record<string, Command> = {
     help: `Usage: airlock policy check [--repo DIR] [--json]
 
 Loads the org policy (AIRLOCK_HOME/policy.yaml, else the built-in defaults) and the
-repo's .airlock/policy.yaml, and prints the effective policy. On errors, prints every
-one as file:dot.path: message and exits 78.`,
+repo's .airlock/policy.yaml, and prints the effective policy. With --repo it also lists
+the repository's files that workspace.masked hides from the sandbox (each is an empty
+file or directory inside) and those workspace.protected makes read-only. On errors,
+prints every one as file:dot.path: message and exits 78.`,
     load: () => import('./commands/policy.js'),
   },
   init: {

@@ -1,5 +1,6 @@
 import { AGENT_ROUTES, AGENT_TOOLS } from './agent-tools.js';
 import type { Policy } from './schema.js';
+import { DEFAULT_MASKED, DEFAULT_PROTECTED } from './workspace-schema.js';
 
 /**
  * DEFAULT_POLICY_YAML as data, so that a run with no policy file loads neither the
@@ -18,5 +19,6 @@ export const BUILT_IN_POLICY: Policy = {
   credentials: [...AGENT_ROUTES],
   tls: {},
   images: { requireApproval: 'packaged' },
+  workspace: { masked: [...DEFAULT_MASKED], protected: [...DEFAULT_PROTECTED], writable: [] },
   audit: { store: { kind: 'sqlite' }, failMode: 'closed', checkpoint: { everyEvents: 1000, everySeconds: 60 }, maxPatchBytes: 10_485_760, sinks: [] },
 };

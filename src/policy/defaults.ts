@@ -1,4 +1,5 @@
 import { AGENT_ROUTES, AGENT_TOOLS } from './agent-tools.js';
+import { DEFAULT_MASKED, DEFAULT_PROTECTED } from './workspace-schema.js';
 
 /**
  * The built-in org policy. `airlock init` writes this text out; with no policy file
@@ -93,6 +94,17 @@ tls: {}
 #   catalogFile: /etc/airlock/catalog.json
 images:
   requireApproval: packaged
+
+# The repository as the sandbox sees it. Patterns are gitignore-like: "*.pem" matches at
+# any depth, a "/" anchors at the repository root, a trailing "/" means a directory.
+workspace:
+  # Paths that do not exist inside the sandbox: each is replaced by an empty file or
+  # directory (ignored files too: a .env usually is). airlock policy check lists them.
+  masked: ${JSON.stringify(DEFAULT_MASKED)}
+  # Paths read-only inside the sandbox: hooks, CI, the agents' instructions and settings.
+  protected: ${JSON.stringify(DEFAULT_PROTECTED)}
+  # Protected paths the agent may change anyway; the session record flags each change.
+  writable: []
 
 # The audit log: every session and decision, hash-chained, with signed checkpoints.
 audit:

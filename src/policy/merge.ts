@@ -15,6 +15,7 @@ export function mergeOrgPolicy(base: Policy, org: OrgPolicyFile): Policy {
     credentials: org.credentials ?? base.credentials,
     tls: { ...base.tls, ...org.tls },
     images: { ...base.images, ...org.images },
+    workspace: { ...base.workspace, ...org.workspace },
     audit: { ...base.audit, ...org.audit },
   };
 }

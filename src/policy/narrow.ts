@@ -35,7 +35,12 @@ export function narrowPolicy(file: string, org: Policy, repo: RepoPolicyFile): N
   const egress = narrowEgress(file, org, repo, issues);
   const credentials = narrowCredentials(file, org, repo, issues);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, policy: { ...org, sandbox, limits, tools, egress, credentials } };
+  const workspace = {
+    ...org.workspace,
+    masked: [...new Set([...org.workspace.masked, ...(repo.workspace?.masked ?? [])])],
+    protected: [...new Set([...org.workspace.protected, ...(repo.workspace?.protected ?? [])])],
+  };
+  return { ok: true, policy: { ...org, sandbox, limits, tools, egress, credentials, workspace } };
 }
 
 function narrowEgress(file: string, org: Policy, repo: RepoPolicyFile, issues: PolicyIssue[]): Policy['egress'] {

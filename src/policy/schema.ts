@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AuditSchema } from './audit-schema.js';
 import { CredentialRouteSchema, EgressRuleSchema, EgressSchema, TlsSchema } from './egress-schema.js';
 import { ImagesSchema, ToolSchema } from './tool-schema.js';
+import { RepoWorkspaceSchema, WorkspaceSchema } from './workspace-schema.js';
 
 /** Tool names are what users type after `airlock run`. */
 export const ToolNameSchema = z
@@ -64,6 +65,7 @@ export const PolicySchema = z.strictObject({
   credentials: z.array(CredentialRouteSchema),
   tls: TlsSchema,
   images: ImagesSchema,
+  workspace: WorkspaceSchema,
   audit: AuditSchema,
 });
 export type Policy = z.infer<typeof PolicySchema>;
@@ -76,6 +78,7 @@ export const OrgPolicyFileSchema = z.strictObject({
   limits: LimitsSchema.partial().optional(),
   tools: z.record(ToolNameSchema, ToolSchema.partial({ env: true })).optional(),
   images: ImagesSchema.partial().optional(),
+  workspace: WorkspaceSchema.partial().optional(),
   egress: EgressSchema.partial().optional(),
   credentials: z.array(CredentialRouteSchema).optional(),
   tls: TlsSchema.optional(),
@@ -113,9 +116,12 @@ export const RepoPolicyFileSchema = z.strictObject({
     .optional(),
   /** Names of the org's credential routes to keep. */
   credentials: z.array(z.string().min(1)).optional(),
+  /** More paths to mask or protect in this repository (added to the org's). */
+  workspace: RepoWorkspaceSchema.optional(),
 });
 export type RepoPolicyFile = z.infer<typeof RepoPolicyFileSchema>;
 
 export { EgressRuleSchema, CredentialRouteSchema } from './egress-schema.js';
 export type { AuditPolicy, AuditSinkPolicy, AuditStorePolicy } from './audit-schema.js';
 export type { Egress, EgressRule, CredentialRoute, CredentialSource, CredentialInject, TlsPolicy } from './egress-schema.js';
+export type { WorkspacePolicy } from './workspace-schema.js';

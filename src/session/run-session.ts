@@ -12,7 +12,8 @@ import { planSession } from './plan.js';
 import { createRunDir, removeRunDir } from './run-dir.js';
 import { startSessionAudit } from './session-audit.js';
 import { prepareToolHome } from './tool-home.js';
-import { HOME_DIR } from './plan.js';
+import { HOME_DIR, WORKDIR } from './plan.js';
+import { workspaceMounts } from './workspace-mounts.js';
 import type { SessionAudit, SessionAuditDeps } from './session-audit.js';
 
 export interface SessionTerminal {
@@ -98,7 +99,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     audit = await startSessionAudit(
       options.audit,
       {
-        sessionId, repoDir: options.repoDir, driver: options.driver.name, policyHash: policy.hash, argv: options.argv,
+        sessionId, repoDir: options.repoDir, driver: options.driver.name, policyHash: policy.hash, argv: options.argv, protectedPatterns: policy.policy.workspace.protected,
         // Asked for now, answered while the repository is read.
         tool: (options.describeImage ?? options.driver.describeImage)(options.image).then((image) => ({ name: options.toolName, version: image.version, image: options.image, digest: image.digest })),
       },
@@ -120,10 +121,11 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       home: options.home, runDir, toolName: options.toolName, tool: options.tool, driver: options.driver.name, sandboxHome: HOME_DIR,
       owner: options.driver.name === 'docker' && options.privileged === true ? { uid: policy.policy.sandbox.uid, gid: policy.policy.sandbox.gid } : null,
     });
+    const guarded = await workspaceMounts(options.repoDir, runDir, WORKDIR, policy.policy.workspace);
     const plan = planSession({
       sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, rootfs: options.rootfs ?? null, argv: options.argv,
       toolEnv: options.toolEnv, tty: io.terminal?.size() ?? null, term: io.term, runDir, owner,
-      extraMounts: [...toolMounts, ...egress.mounts], extraEnv: egress.env, argvPrefix: egress.argvPrefix,
+      extraMounts: [...guarded.mounts, ...toolMounts, ...egress.mounts], extraEnv: egress.env, argvPrefix: egress.argvPrefix,
     });
     logger.info(`session ${sessionId} (${options.driver.name}, policy ${policy.hash.slice(0, 12)})`);
     // The start record was committed while the proxy came up: it is on disk before the sandbox exists.

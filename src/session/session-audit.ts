@@ -4,7 +4,7 @@ import { createAuditWriter } from '../audit/index.js';
 import type { AuditActor, AuditSink, AuditStore, AuditWriter, EventContext } from '../audit/index.js';
 import type { AuditPolicy } from '../policy/index.js';
 import type { GitRunner, RepoChanges, RepoSnapshot } from '../workspace/index.js';
-import { disposeSnapshot, gitChanges, gitSnapshot } from '../workspace/index.js';
+import { compilePathPattern, disposeSnapshot, gitChanges, gitSnapshot } from '../workspace/index.js';
 import { createEgressTally } from './egress-tally.js';
 
 /** What a session needs to keep its audit record; the CLI opens the store. */
@@ -25,6 +25,8 @@ export interface StartFacts {
   driver: string;
   policyHash: string;
   argv: readonly string[];
+  /** workspace.protected: a change to a match (one policy let through) is flagged at the end. */
+  protectedPatterns: readonly string[];
 }
 
 export interface EndFacts {
@@ -110,6 +112,7 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
         exitCode: end.exitCode, endedBy: end.endedBy, oomKilled: end.oomKilled || undefined, durationMs: clock.nowMs() - startedMs,
         egress: tally.egress(), findings: tally.findings(),
         git: changes === undefined ? undefined : { headAfter: changes.headAfter, commitsMade: changes.commitsMade, historyRewritten: changes.historyRewritten, filesChanged: changes.filesChanged, patch },
+        controlFilesChanged: changes === undefined ? undefined : controlFileChanges(changes, facts.protectedPatterns),
       };
       // Not awaited alone: with the store down it would wait forever; close() bounds it.
       const written = writer.record(record).catch(() => undefined);
@@ -120,6 +123,17 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
       await deps.sinks?.drain(2000);
     },
   };
+}
+
+/** Changed files that match a protected pattern: only policy's writable list lets those through. */
+function controlFileChanges(changes: RepoChanges, patterns: readonly string[]): { path: string; pattern: string; change: string }[] | undefined {
+  const compiled = patterns.map(compilePathPattern);
+  const flagged = changes.filesChanged.flatMap((f) => {
+    const prefixes = f.path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+    const hit = prefixes.map((p, i) => compiled.find((c) => c.matches(p, i < prefixes.length - 1))).find((c) => c !== undefined);
+    return hit === undefined ? [] : [{ path: f.path, pattern: hit.source, change: f.status }];
+  });
+  return flagged.length === 0 ? undefined : flagged;
 }
 
 function repoFacts(s: RepoSnapshot): Record<string, unknown> {

@@ -4,3 +4,7 @@
 export { resolveRepo } from './resolve-repo.js';
 export { createGitRunner, disposeSnapshot, gitChanges, gitSnapshot, stripUrlCredentials } from './git/index.js';
 export type { FileChange, GitChangesOptions, GitRunner, GitRunnerOptions, GitSnapshotOptions, RepoChanges, RepoSnapshot } from './git/index.js';
+export { findControlledPaths, MAX_CONTROLLED_PATHS } from './paths/find-paths.js';
+export type { ControlledPaths, FoundPath, PathRules } from './paths/find-paths.js';
+export { compilePathPattern } from './paths/path-glob.js';
+export type { PathPattern } from './paths/path-glob.js';

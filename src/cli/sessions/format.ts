@@ -61,6 +61,7 @@ export function formatSessionRecord(s: SessionSummary, events: number): string {
     hosts.forEach(([host, c], i) => lines.push(`${i === 0 ? 'egress   ' : '         '} ${host.padEnd(32)} ${String(c.allowed).padStart(5)} allowed ${String(c.denied).padStart(5)} denied`));
     lines.push(`findings  ${e.findings.length === 0 ? 'none' : e.findings.map((f) => `${String(f.type)} ${String(f.code ?? '')} ${String(f.host ?? '')}`.trim()).join('; ')}`);
     lines.push(...changeLines(e.git, g));
+    for (const c of e.controlFilesChanged) lines.push(`control   ${c.change} ${c.path} (protected by ${c.pattern}; workspace.writable let it through)`);
   }
   lines.push(`events    ${events} (airlock audit tail --session ${s.sessionId})`);
   return `${lines.join('\n')}\n`;

@@ -24,6 +24,8 @@ export interface SessionSummary {
     egress: Record<string, { allowed: number; denied: number }>;
     findings: Fields[];
     git?: Fields;
+    /** Changes to protected paths that workspace.writable let through. */
+    controlFilesChanged: { path: string; pattern: string; change: string }[];
   };
 }
 
@@ -56,6 +58,7 @@ export function summarize(start: AuditEvent, end: AuditEvent | undefined): Sessi
       egress: (e.egress ?? {}) as Record<string, { allowed: number; denied: number }>,
       findings: (e.findings ?? []) as Fields[],
       ...(e.git === undefined ? {} : { git: e.git as Fields }),
+      controlFilesChanged: (e.controlFilesChanged ?? []) as { path: string; pattern: string; change: string }[],
     },
   };
 }
