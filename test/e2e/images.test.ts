@@ -66,8 +66,12 @@ describe('approved images: a tool runs only from a digest in the signed catalog'
     const inFresh = (args: string[]) => airlock(args, { home: fresh.path, cwd: repo.path });
     try {
       expect((await inFresh(['images', 'approve', 'node'])).code).toBe(0);
+      expect((await inFresh(['run', '--driver', 'docker', 'node', '--', '-e', '1'])).code).toBe(0);
       expect((await inFresh(['images', 'revoke', 'node'])).code).toBe(0);
       expect((await inFresh(['run', '--driver', 'docker', 'node', '--', '-e', '1'])).code).toBe(77);
+      // What ran is no longer approved: drift shows it as a shadow version.
+      const drift = JSON.parse((await inFresh(['images', 'drift', '--json'])).stdout.toString()) as { rows: { tool: string; kind: string; sessions: number }[] };
+      expect(drift.rows.find((d) => d.tool === 'node')).toMatchObject({ kind: 'ran-unapproved', sessions: 1 });
       const changes = JSON.parse((await inFresh(['audit', 'query', '--type', 'catalog.approved', '--type', 'catalog.revoked', '--json'])).stdout.toString()) as { event: Record<string, unknown> }[];
       expect(changes.map((c) => c.event.type)).toEqual(['catalog.approved', 'catalog.revoked']);
       expect(changes[0]!.event).toMatchObject({ classUid: 6003, tool: { name: 'node', digest: expect.stringMatching(/^sha256:/) }, actor: { verified: false } });
