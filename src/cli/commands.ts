@@ -7,7 +7,7 @@ export interface Command {
   load: () => Promise<{ run: (ctx: CliContext, args: string[]) => Promise<number> }>;
 }
 
-const RUN_HELP = `Usage: airlock run <tool> [--repo DIR] [--driver docker|bwrap] [-- tool-args...]
+const RUN_HELP = `Usage: airlock run <tool> [--repo DIR] [--driver docker|bwrap] [--review] [-- tool-args...]
 
 Runs a tool from the policy's tools: section in a least-privilege sandbox, with the
 repository mounted at /workspace. The tool's exit code is airlock's exit code; the
@@ -16,9 +16,12 @@ session id goes to stderr. Options for airlock come before "--", the tool's afte
 Options:
   --repo DIR       repository to work on (default: the current directory)
   --driver NAME    docker or bwrap (default: the policy's sandbox.driver, else auto)
+  --review         work on a copy of the repository; the changes wait for you:
+                   airlock sessions diff ID, then airlock apply ID or airlock discard ID
 
 Examples:
   airlock run shell
+  airlock run claude --review -- -p "fix the failing test"
   airlock run node --repo ~/src/app -- -e "console.log(process.version)"`;
 
 const EXEC_HELP = `Usage: airlock exec [--repo DIR] [--driver docker|bwrap] -- <command...>
@@ -69,16 +72,36 @@ gone (for example killed with SIGKILL). Live sessions are never touched. Every
 \`airlock run\` and \`airlock exec\` does this too before it starts.`,
     load: () => import('./commands/gc.js'),
   },
+  apply: {
+    summary: 'apply the changes of a review session to the repository',
+    help: `Usage: airlock apply <session-id> [--json]
+
+Applies what a session run with airlock run --review changed (its patch, as
+airlock sessions diff shows it) to the repository it was run on, with git apply: all
+or nothing, refused when the repository changed in a way the patch does not fit.
+Recorded in the audit log as review.applied; the session's copy is removed.`,
+    load: async () => ({ run: (await import('./review/review.js')).apply }),
+  },
+  discard: {
+    summary: 'drop the changes of a review session',
+    help: `Usage: airlock discard <session-id> [--json]
+
+Drops what a session run with airlock run --review changed, and its copy of the
+repository. Recorded in the audit log as review.discarded.`,
+    load: async () => ({ run: (await import('./review/review.js')).discard }),
+  },
   sessions: {
     summary: 'list recorded sessions and show one',
     help: `Usage: airlock sessions list [--limit N] [--since T] [--user U] [--repo DIR] [--tool T] [--json]
        airlock sessions show <session-id> [--json] [--patch]
+       airlock sessions diff <session-id>
 
 list prints the newest sessions (default 20): who ran which tool on which repository,
 its exit code, time, egress (allowed/denied) and files changed. show prints one
 session's record: repository remote, branch and HEAD before and after, tool image
 digest, driver, policy hash, egress per host, findings and the files changed;
---patch prints the stored patch (pipe it to git apply).
+--patch prints the stored patch (pipe it to git apply); diff is the same, for a
+review session's changes (airlock run --review) before airlock apply or discard.
 T is an ISO 8601 time (2026-11-24, 2026-11-24T10:00:00Z) or an age (90m, 12h, 7d).
 
 Examples:

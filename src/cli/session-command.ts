@@ -1,5 +1,5 @@
 import type { ReadStream, WriteStream } from 'node:tty';
-import { AirlockError } from '../core/index.js';
+import { AirlockError, createSessionId } from '../core/index.js';
 import type { DriverName, EffectivePolicy, Tool } from '../policy/index.js';
 import { loadEffectivePolicy } from '../policy/index.js';
 import { chooseDriver } from '../sandbox/index.js';
@@ -9,6 +9,7 @@ import type { SessionIo, SignalSource } from '../session/index.js';
 import { resolveRepo } from '../workspace/index.js';
 import { createGitRunner } from '../workspace/index.js';
 import { approvedImage } from './approved-image.js';
+import { makeReviewCopy } from './review/review-copy.js';
 import { actorOf, openAuditStore, startSinks } from './audit-store.js';
 import { dockerSocketFrom, orgPolicyFile } from './context.js';
 import type { CliContext } from './context.js';
@@ -17,6 +18,8 @@ export interface SessionRequest {
   repo: string | undefined;
   driver: string | undefined;
   /** Picks image, argv and env from the effective policy. */
+  /** Review mode: work on a copy; the changes wait for `airlock apply` or `airlock discard`. */
+  review?: boolean;
   resolve: (policy: EffectivePolicy) => { tool: string; image: string; argv: string[]; env: Record<string, string>; definition?: Tool };
 }
 
@@ -90,17 +93,25 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
     throw error;
   }
   const store = await opening;
+  const sessionId = createSessionId(ctx.clock.nowMs());
+  const workDir = request.review !== true ? repoDir : await makeReviewCopy(ctx.home, sessionId, repoDir).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const forwarder = await startSinks(ctx, policy.policy.audit, store).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
   try {
     const result = await runSession({
-      home: ctx.home, repoDir, policy, driver, image, argv, toolEnv, toolName: tool, ...(definition ? { tool: definition } : {}), ...(rootfs === undefined ? {} : { rootfs, describeImage: (ref: string) => ctx.drivers.docker.describeImage(ref) }), privileged: process.getuid?.() === 0,
+      home: ctx.home, repoDir: workDir, sessionId, ...(workDir === repoDir ? {} : { reviewOf: repoDir }), policy, driver, image, argv, toolEnv, toolName: tool, ...(definition ? { tool: definition } : {}), ...(rootfs === undefined ? {} : { rootfs, describeImage: (ref: string) => ctx.drivers.docker.describeImage(ref) }), privileged: process.getuid?.() === 0,
       io: sessionIo(ctx), signals: processSignals, clock: ctx.clock, logger: ctx.logger, ownerPid: process.pid,
       bridgePath: ctx.helpers.bridge, env: ctx.env,
       audit: { store, policy: policy.policy.audit, actor: actorOf(ctx), git: createGitRunner({ env: ctx.env }), ...(forwarder ? { sinks: forwarder } : {}) },
     });
+    if (workDir !== repoDir) {
+      ctx.stderr.write(`airlock: review: the changes are in a copy; see them with airlock sessions diff ${sessionId}, then airlock apply ${sessionId} or airlock discard ${sessionId}\n`);
+    }
     return result.exit.code;
   } catch (error) {
     throw await startFailure(driver, error);

@@ -64,6 +64,10 @@ export interface RunSessionOptions {
   rootfs?: string;
   /** What the audit record says of the image, when the driver cannot tell (bwrap runs Docker's images unpacked). */
   describeImage?: (image: string) => Promise<ImageFacts>;
+  /** The session's id, when the caller needs it first (review mode names its copy by it). */
+  sessionId?: string;
+  /** Review mode: repoDir is a copy of this repository; changes wait for apply or discard. */
+  reviewOf?: string;
   /** airlock runs as root: it can hand kept directories to the sandbox uid. */
   privileged?: boolean;
   audit: SessionAuditDeps;
@@ -86,7 +90,7 @@ const SIGNAL_EXIT: Record<'SIGTERM' | 'SIGHUP', number> = { SIGTERM: 143, SIGHUP
  */
 export async function runSession(options: RunSessionOptions): Promise<SessionResult> {
   const { io, logger, policy } = options;
-  const sessionId = createSessionId(options.clock.nowMs());
+  const sessionId = options.sessionId ?? createSessionId(options.clock.nowMs());
   const owner = ownerOf(options.ownerPid);
   const runDir = await createRunDir(options.home, sessionId, owner, options.driver.name);
   let proc: SandboxProcess | undefined;
@@ -100,6 +104,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       options.audit,
       {
         sessionId, repoDir: options.repoDir, driver: options.driver.name, policyHash: policy.hash, argv: options.argv, protectedPatterns: policy.policy.workspace.protected,
+        ...(options.reviewOf === undefined ? {} : { reviewOf: options.reviewOf }),
         // Asked for now, answered while the repository is read.
         tool: (options.describeImage ?? options.driver.describeImage)(options.image).then((image) => ({ name: options.toolName, version: image.version, image: options.image, digest: image.digest })),
       },

@@ -27,6 +27,8 @@ export interface StartFacts {
   argv: readonly string[];
   /** workspace.protected: a change to a match (one policy let through) is flagged at the end. */
   protectedPatterns: readonly string[];
+  /** Review mode: the session works on a copy (repoDir) of this repository. */
+  reviewOf?: string;
 }
 
 export interface EndFacts {
@@ -67,7 +69,8 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
     throw described.reason;
   }
   const tool = described.value;
-  const context: EventContext = { sessionId: facts.sessionId, actor: deps.actor, policyHash: facts.policyHash, tool, repo: facts.repoDir, driver: facts.driver };
+  // In review mode the events name the person's repository; the copy is in `review`.
+  const context: EventContext = { sessionId: facts.sessionId, actor: deps.actor, policyHash: facts.policyHash, tool, repo: facts.reviewOf ?? facts.repoDir, driver: facts.driver };
   // Settled by the start record's commit, or by the first failure: fail closed refuses
   // to start, fail open starts with the record waiting in memory.
   let settleStart = { resolve: (): void => undefined, reject: (_error: unknown): void => undefined };
@@ -85,7 +88,7 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
   });
   const tally = createEgressTally();
   const time = () => new Date(clock.nowMs()).toISOString();
-  writer.record({ type: 'session.started', time: time(), sessionId: facts.sessionId, argv: facts.argv, git: repoFacts(before) }).then(settleStart.resolve, settleStart.reject);
+  writer.record({ type: 'session.started', time: time(), sessionId: facts.sessionId, argv: facts.argv, git: repoFacts(before), review: reviewFacts(facts) }).then(settleStart.resolve, settleStart.reject);
   const sink: AuditSink = {
     write(event) {
       tally.observe(event);
@@ -113,6 +116,7 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
         egress: tally.egress(), findings: tally.findings(),
         git: changes === undefined ? undefined : { headAfter: changes.headAfter, commitsMade: changes.commitsMade, historyRewritten: changes.historyRewritten, filesChanged: changes.filesChanged, patch },
         controlFilesChanged: changes === undefined ? undefined : controlFileChanges(changes, facts.protectedPatterns),
+        review: facts.reviewOf === undefined ? undefined : 'suggested',
       };
       // Not awaited alone: with the store down it would wait forever; close() bounds it.
       const written = writer.record(record).catch(() => undefined);
@@ -134,6 +138,10 @@ function controlFileChanges(changes: RepoChanges, patterns: readonly string[]): 
     return hit === undefined ? [] : [{ path: f.path, pattern: hit.source, change: f.status }];
   });
   return flagged.length === 0 ? undefined : flagged;
+}
+
+function reviewFacts(facts: StartFacts): { of: string; copy: string } | undefined {
+  return facts.reviewOf === undefined ? undefined : { of: facts.reviewOf, copy: facts.repoDir };
 }
 
 function repoFacts(s: RepoSnapshot): Record<string, unknown> {

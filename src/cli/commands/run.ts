@@ -5,7 +5,7 @@ import { runSessionCommand } from '../session-command.js';
 
 export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const { own, rest } = splitAtDoubleDash(args);
-  const { values, positionals } = parseOptions('run', own, { repo: { type: 'string' }, driver: { type: 'string' } }, true);
+  const { values, positionals } = parseOptions('run', own, { repo: { type: 'string' }, driver: { type: 'string' }, review: { type: 'boolean' } }, true);
   const [tool, ...extra] = positionals;
   if (tool === undefined) throw new AirlockError('USAGE', 'airlock run needs a tool name, e.g. airlock run shell (see airlock run --help)');
   if (extra.length > 0) {
@@ -14,6 +14,7 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
   return runSessionCommand(ctx, {
     repo: values.repo,
     driver: values.driver,
+    review: values.review === true,
     resolve: ({ policy, removedTools, sources }) => {
       const def = policy.tools[tool];
       if (def === undefined) {

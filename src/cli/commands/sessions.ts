@@ -10,7 +10,9 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'list') return list(ctx, rest);
   if (sub === 'show') return show(ctx, rest);
-  throw new AirlockError('USAGE', `${sub === undefined ? 'airlock sessions needs a subcommand' : `unknown sessions subcommand "${sub}"`}: list or show (see airlock sessions --help)`);
+  // A review session's changes, as a patch (git apply replays it): show --patch by another name.
+  if (sub === 'diff') return show(ctx, [...rest, '--patch']);
+  throw new AirlockError('USAGE', `${sub === undefined ? 'airlock sessions needs a subcommand' : `unknown sessions subcommand "${sub}"`}: list, show or diff (see airlock sessions --help)`);
 }
 
 async function list(ctx: CliContext, args: string[]): Promise<number> {
