@@ -19,6 +19,6 @@ export const BUILT_IN_POLICY: Policy = {
   credentials: [...AGENT_ROUTES],
   tls: {},
   images: { requireApproval: 'packaged' },
-  workspace: { masked: [...DEFAULT_MASKED], protected: [...DEFAULT_PROTECTED], writable: [] },
+  workspace: { masked: [...DEFAULT_MASKED], protected: [...DEFAULT_PROTECTED], writable: [], forbidEgress: [] },
   audit: { store: { kind: 'sqlite' }, failMode: 'closed', checkpoint: { everyEvents: 1000, everySeconds: 60 }, maxPatchBytes: 10_485_760, sinks: [] },
 };

@@ -105,6 +105,9 @@ workspace:
   protected: ${JSON.stringify(DEFAULT_PROTECTED)}
   # Protected paths the agent may change anyway; the session record flags each change.
   writable: []
+  # Files whose content may not leave in any request the proxy can read (a request
+  # carrying one, matched by content fingerprints, is refused), e.g. [payments/**].
+  forbidEgress: []
 
 # The audit log: every session and decision, hash-chained, with signed checkpoints.
 audit:

@@ -39,6 +39,7 @@ export function narrowPolicy(file: string, org: Policy, repo: RepoPolicyFile): N
     ...org.workspace,
     masked: [...new Set([...org.workspace.masked, ...(repo.workspace?.masked ?? [])])],
     protected: [...new Set([...org.workspace.protected, ...(repo.workspace?.protected ?? [])])],
+    forbidEgress: [...new Set([...org.workspace.forbidEgress, ...(repo.workspace?.forbidEgress ?? [])])],
   };
   return { ok: true, policy: { ...org, sandbox, limits, tools, egress, credentials, workspace } };
 }

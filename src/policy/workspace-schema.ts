@@ -13,6 +13,8 @@ export const WorkspaceSchema = z.strictObject({
   protected: z.array(PathPatternSchema),
   /** Protected paths the agent may change anyway; the session record flags each change. */
   writable: z.array(PathPatternSchema),
+  /** Files whose content may not be sent anywhere: a readable request carrying one is refused. */
+  forbidEgress: z.array(PathPatternSchema),
 });
 export type WorkspacePolicy = z.infer<typeof WorkspaceSchema>;
 
@@ -20,6 +22,7 @@ export type WorkspacePolicy = z.infer<typeof WorkspaceSchema>;
 export const RepoWorkspaceSchema = z.strictObject({
   masked: z.array(PathPatternSchema).optional(),
   protected: z.array(PathPatternSchema).optional(),
+  forbidEgress: z.array(PathPatternSchema).optional(),
 });
 
 export const DEFAULT_MASKED = [

@@ -33,6 +33,27 @@ export const DEFAULT_PROXY_LIMITS: ProxyLimits = {
   totalTimeoutMs: 60 * 60_000,
 };
 
+/** What a body inspector is told about the request whose body it reads. */
+export interface BodyRequest {
+  method: string;
+  host: string;
+  port: number;
+  path: string;
+  route: string | undefined;
+}
+
+/** A body inspector's answer: pass (with events to record), or a denial. */
+export type BodyVerdict = { allow: true; events: readonly { type: string; fields: Record<string, unknown> }[] } | Denial;
+
+/**
+ * Reads the bodies the proxy can read (plain HTTP, intercepted TLS, base-URL routes),
+ * whole up to egress.inspectBodyBytes: the code-egress map, DLP. It must not throw;
+ * if it does, the proxy fails closed (PROXY_INTERNAL).
+ */
+export interface BodyInspector {
+  inspect(body: Buffer, request: BodyRequest): BodyVerdict;
+}
+
 /** Everything one session's proxy knows; built once by openProxy. */
 export interface ProxyContext {
   sessionId: string;
@@ -52,6 +73,7 @@ export interface ProxyContext {
   clock: Clock;
   limits: ProxyLimits;
   agents: { http: HttpAgent; https: HttpsAgent };
+  bodyInspector: BodyInspector | undefined;
 }
 
 /**

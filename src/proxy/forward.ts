@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import type { Secret } from '../core/index.js';
-import type { ProxyContext } from './context.js';
+import type { BodyVerdict, ProxyContext } from './context.js';
 import { auditGate, emit } from './context.js';
 import { injectCredential } from './credentials/inject.js';
 import { createScrubber, scrubText } from './credentials/scrub.js';
@@ -31,8 +31,8 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   if (!decision.allow) return deny(ctx, req, res, r, decision);
   const early = headerMisuse(ctx, req, r);
   if (early) return deny(ctx, req, res, r, early);
-  const body = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0);
-  const late = body.kind === 'whole' ? bodyMisuse(ctx, body.body, r) : undefined;
+  const body = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0 || ctx.bodyInspector !== undefined);
+  const late = body.kind === 'whole' ? bodyMisuse(ctx, body.body, r) ?? inspectBody(ctx, body.body, method, r) : undefined;
   if (late) return deny(ctx, req, res, r, late);
   if (body.kind === 'partial' && ctx.policy.egress.overInspectLimit === 'block') {
     return deny(ctx, req, res, r, { allow: false, code: 'EGRESS_BODY_UNINSPECTABLE', message: `the request body is larger than egress.inspectBodyBytes (${ctx.policy.egress.inspectBodyBytes} bytes) and egress.overInspectLimit is block` });
@@ -42,6 +42,20 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   const secret = r.host.route === undefined ? undefined : await ctx.credentials.get(r.host.route);
   const tls = r.tls ? await ctx.upstreamTls() : undefined;
   sendUpstream(ctx, req, res, r, { resolved, body, secret, rule: decision.rule, tls });
+}
+
+/** The body inspector's verdict; its events are recorded. A throw fails closed. */
+function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: InspectedRequest): Denial | undefined {
+  if (ctx.bodyInspector === undefined) return undefined;
+  let verdict: BodyVerdict;
+  try {
+    verdict = ctx.bodyInspector.inspect(body, { method, host: r.target.host, port: r.target.port, path: r.path, route: r.host.route?.name });
+  } catch (error) {
+    return { allow: false, code: 'PROXY_INTERNAL', message: `the request body could not be inspected (${(error as Error).message}); refused` };
+  }
+  if (!verdict.allow) return verdict;
+  for (const e of verdict.events) emit(ctx, e.type, { host: r.target.host, port: r.target.port, method, path: r.path, ...e.fields });
+  return undefined;
 }
 
 interface Prepared {

@@ -18,4 +18,4 @@ export { DENY_CODES } from './deny-codes.js';
 export type { DenyCode, Denial } from './deny-codes.js';
 export { DENY_HEADER } from './http/deny-response.js';
 export type { Lookup } from './egress/resolve.js';
-export type { ProxyLimits } from './context.js';
+export type { ProxyLimits, BodyInspector, BodyRequest, BodyVerdict } from './context.js';

@@ -5,7 +5,7 @@ import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import { AirlockError } from '../core/index.js';
 import type { Policy } from '../policy/index.js';
-import type { ProxyContext, ProxyLimits } from './context.js';
+import type { BodyInspector, ProxyContext, ProxyLimits } from './context.js';
 import { DEFAULT_PROXY_LIMITS } from './context.js';
 import type { EgressSetup } from './egress-setup.js';
 import type { Lookup } from './egress/resolve.js';
@@ -22,6 +22,8 @@ export interface OpenProxyOptions {
   clock: Clock;
   lookup?: Lookup;
   limits?: Partial<ProxyLimits>;
+  /** Reads inspected request bodies (the code-egress map, DLP). */
+  bodyInspector?: BodyInspector;
 }
 
 export interface ProxyHandle {
@@ -49,7 +51,7 @@ export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle>
   const ctx: ProxyContext = {
     sessionId: options.sessionId, policy: options.policy, placeholders: options.setup.placeholders, credentials: options.setup.credentials,
     ca: options.setup.ca, upstreamTls, lookup: options.lookup ?? systemLookup, sink: options.sink, clock: options.clock,
-    limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(),
+    limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(), bodyInspector: options.bodyInspector,
   };
   const targets = new WeakMap<object, InterceptTarget>();
   const inner = createInnerServer(ctx, targets);

@@ -18,6 +18,8 @@ export interface EgressTally {
   observe(event: AuditEvent): void;
   egress(): Record<string, HostCounts>;
   findings(): SessionFinding[];
+  /** Per destination host: the repository files its requests carried, and the largest fraction of each. */
+  codeEgress(): Record<string, { path: string; fraction: number }[]>;
 }
 
 const FINDING_TYPES = /^(credential\.misuse|dlp\.)/;
@@ -30,8 +32,10 @@ const FINDING_TYPES = /^(credential\.misuse|dlp\.)/;
 export function createEgressTally(): EgressTally {
   const hosts = new Map<string, HostCounts>();
   const findings: SessionFinding[] = [];
+  const code = new Map<string, Map<string, number>>();
   return {
     observe(event) {
+      if (event.type === 'code.egress') return observeCode(code, event);
       const e = event as AuditEvent & { host?: unknown; code?: unknown; rule?: unknown; decision?: unknown };
       const host = typeof e.host === 'string' ? e.host : '(unparsed)';
       if (FINDING_TYPES.test(event.type)) {
@@ -47,7 +51,15 @@ export function createEgressTally(): EgressTally {
     },
     egress: () => Object.fromEntries([...hosts.entries()].sort(([a], [b]) => a.localeCompare(b))),
     findings: () => [...findings],
+    codeEgress: () => Object.fromEntries([...code.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([host, files]) => [host, [...files.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([path, fraction]) => ({ path, fraction }))])),
   };
+}
+
+function observeCode(code: Map<string, Map<string, number>>, event: AuditEvent): void {
+  const host = typeof event.host === 'string' ? event.host : '(unparsed)';
+  const files = code.get(host) ?? new Map<string, number>();
+  for (const f of Array.isArray(event.files) ? (event.files as { path: string; fraction: number }[]) : []) files.set(f.path, Math.max(files.get(f.path) ?? 0, f.fraction));
+  code.set(host, files);
 }
 
 function str(key: string, value: unknown): Record<string, string> {

@@ -6,7 +6,7 @@ import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import type { Policy } from '../policy/index.js';
 import { openProxy, placeholderEnv, prepareEgress } from '../proxy/index.js';
-import type { Lookup, ProxyHandle } from '../proxy/index.js';
+import type { BodyInspector, Lookup, ProxyHandle } from '../proxy/index.js';
 import type { SandboxMount } from '../sandbox/index.js';
 
 /** Inside the sandbox: the bridge listens here and is everyone's HTTP(S)_PROXY. */
@@ -23,6 +23,8 @@ export interface EgressWiringOptions {
   sink: AuditSink;
   clock: Clock;
   lookup?: Lookup;
+  /** Reads inspected request bodies (the code-egress map). */
+  bodyInspector?: BodyInspector;
 }
 
 /** What the sandbox plan gains from the proxy: mounts, variables and the argv prefix. */
@@ -63,6 +65,7 @@ export async function startEgress(options: EgressWiringOptions): Promise<EgressW
   const proxy = await openProxy({
     sessionId: options.sessionId, socketPath, policy: options.policy, setup, sink: options.sink, clock: options.clock,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    ...(options.bodyInspector === undefined ? {} : { bodyInspector: options.bodyInspector }),
   });
   const mounts: SandboxMount[] = [
     { source: socketPath, target: `${IN}/proxy.sock`, readOnly: true },

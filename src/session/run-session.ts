@@ -14,6 +14,7 @@ import { startSessionAudit } from './session-audit.js';
 import { prepareToolHome } from './tool-home.js';
 import { HOME_DIR, WORKDIR } from './plan.js';
 import { workspaceMounts } from './workspace-mounts.js';
+import { createCodeEgressInspector, indexRepository } from './code-egress.js';
 import type { SessionAudit, SessionAuditDeps } from './session-audit.js';
 
 export interface SessionTerminal {
@@ -121,7 +122,9 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       },
     );
     const sink = audit.sink;
-    egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, ...(options.lookup ? { lookup: options.lookup } : {}) });
+    const codeIndex = await indexRepository(options.repoDir, policy.policy.workspace);
+    const bodyInspector = createCodeEgressInspector(codeIndex, policy.policy.workspace.forbidEgress);
+    egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, bodyInspector, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const toolMounts = options.tool === undefined ? [] : await prepareToolHome({
       home: options.home, runDir, toolName: options.toolName, tool: options.tool, driver: options.driver.name, sandboxHome: HOME_DIR,
       owner: options.driver.name === 'docker' && options.privileged === true ? { uid: policy.policy.sandbox.uid, gid: policy.policy.sandbox.gid } : null,

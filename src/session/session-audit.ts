@@ -113,7 +113,7 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
       const record = {
         type: 'session.ended', time: time(), sessionId: facts.sessionId,
         exitCode: end.exitCode, endedBy: end.endedBy, oomKilled: end.oomKilled || undefined, durationMs: clock.nowMs() - startedMs,
-        egress: tally.egress(), findings: tally.findings(),
+        egress: tally.egress(), findings: tally.findings(), codeEgress: emptyToUndefined(tally.codeEgress()),
         git: changes === undefined ? undefined : { headAfter: changes.headAfter, commitsMade: changes.commitsMade, historyRewritten: changes.historyRewritten, filesChanged: changes.filesChanged, patch },
         controlFilesChanged: changes === undefined ? undefined : controlFileChanges(changes, facts.protectedPatterns),
         review: facts.reviewOf === undefined ? undefined : 'suggested',
@@ -138,6 +138,10 @@ function controlFileChanges(changes: RepoChanges, patterns: readonly string[]): 
     return hit === undefined ? [] : [{ path: f.path, pattern: hit.source, change: f.status }];
   });
   return flagged.length === 0 ? undefined : flagged;
+}
+
+function emptyToUndefined<T extends object>(value: T): T | undefined {
+  return Object.keys(value).length === 0 ? undefined : value;
 }
 
 function reviewFacts(facts: StartFacts): { of: string; copy: string } | undefined {

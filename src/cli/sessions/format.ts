@@ -59,12 +59,26 @@ export function formatSessionRecord(s: SessionSummary, events: number): string {
     const hosts = Object.entries(e.egress);
     if (hosts.length === 0) lines.push('egress    none');
     hosts.forEach(([host, c], i) => lines.push(`${i === 0 ? 'egress   ' : '         '} ${host.padEnd(32)} ${String(c.allowed).padStart(5)} allowed ${String(c.denied).padStart(5)} denied`));
+    lines.push(...codeLines(e.codeEgress));
     lines.push(`findings  ${e.findings.length === 0 ? 'none' : e.findings.map((f) => `${String(f.type)} ${String(f.code ?? '')} ${String(f.host ?? '')}`.trim()).join('; ')}`);
     lines.push(...changeLines(e.git, g));
     for (const c of e.controlFilesChanged) lines.push(`control   ${c.change} ${c.path} (protected by ${c.pattern}; workspace.writable let it through)`);
   }
   lines.push(`events    ${events} (airlock audit tail --session ${s.sessionId})`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Which repository files left, to where, and how much of each (by content fingerprints). */
+function codeLines(codeEgress: Record<string, { path: string; fraction: number }[]>): string[] {
+  const hosts = Object.entries(codeEgress);
+  if (hosts.length === 0) return ['code out  none of the repository\'s files, in what the proxy could read'];
+  const out: string[] = [];
+  hosts.forEach(([host, files], i) => {
+    out.push(`${i === 0 ? 'code out ' : '         '} to ${host}: ${files.length} file${files.length === 1 ? '' : 's'}`);
+    for (const f of files.slice(0, 30)) out.push(`            ${String(Math.round(f.fraction * 100)).padStart(3)}% ${f.path}`);
+    if (files.length > 30) out.push(`            … and ${files.length - 30} more (--json lists all)`);
+  });
+  return out;
 }
 
 function changeLines(after: Record<string, unknown> | undefined, before: Record<string, unknown>): string[] {

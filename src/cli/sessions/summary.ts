@@ -26,6 +26,8 @@ export interface SessionSummary {
     git?: Fields;
     /** Changes to protected paths that workspace.writable let through. */
     controlFilesChanged: { path: string; pattern: string; change: string }[];
+    /** Per destination: the repository files its requests carried, and the largest fraction of each. */
+    codeEgress: Record<string, { path: string; fraction: number }[]>;
   };
 }
 
@@ -59,6 +61,7 @@ export function summarize(start: AuditEvent, end: AuditEvent | undefined): Sessi
       findings: (e.findings ?? []) as Fields[],
       ...(e.git === undefined ? {} : { git: e.git as Fields }),
       controlFilesChanged: (e.controlFilesChanged ?? []) as { path: string; pattern: string; change: string }[],
+      codeEgress: (e.codeEgress ?? {}) as Record<string, { path: string; fraction: number }[]>,
     },
   };
 }
