@@ -61,7 +61,7 @@ describe('audit and sessions CLI', () => {
   });
 
   it.each([
-    [['sessions'], 64, /airlock sessions needs a subcommand: list or show/],
+    [['sessions'], 64, /airlock sessions needs a subcommand: list, show or diff/],
     [['sessions', 'show'], 64, /usage: airlock sessions show <session-id>/],
     [['sessions', 'show', '01aaaaaaaaaaaaaaaaaaaaaaaa'], 66, /no session 01aaaaaaaaaaaaaaaaaaaaaaaa in the audit log .*airlock sessions list/],
     [['audit'], 64, /airlock audit needs a subcommand: verify, tail, query, export, export-key or ship/],
