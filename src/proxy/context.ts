@@ -47,11 +47,11 @@ export type BodyVerdict = { allow: true; events: readonly { type: string; fields
 
 /**
  * Reads the bodies the proxy can read (plain HTTP, intercepted TLS, base-URL routes),
- * whole up to egress.inspectBodyBytes: the code-egress map, DLP. It must not throw;
- * if it does, the proxy fails closed (PROXY_INTERNAL).
+ * whole up to egress.inspectBodyBytes: the code-egress map, DLP. If it throws or
+ * rejects, the proxy fails closed (PROXY_INTERNAL).
  */
 export interface BodyInspector {
-  inspect(body: Buffer, request: BodyRequest): BodyVerdict;
+  inspect(body: Buffer, request: BodyRequest): BodyVerdict | Promise<BodyVerdict>;
 }
 
 /** Everything one session's proxy knows; built once by openProxy. */

@@ -32,7 +32,7 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   const early = headerMisuse(ctx, req, r);
   if (early) return deny(ctx, req, res, r, early);
   const body = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0 || ctx.bodyInspector !== undefined);
-  const late = body.kind === 'whole' ? bodyMisuse(ctx, body.body, r) ?? inspectBody(ctx, body.body, method, r) : undefined;
+  const late = body.kind === 'whole' ? bodyMisuse(ctx, body.body, r) ?? (await inspectBody(ctx, body.body, method, r)) : undefined;
   if (late) return deny(ctx, req, res, r, late);
   if (body.kind === 'partial' && ctx.policy.egress.overInspectLimit === 'block') {
     return deny(ctx, req, res, r, { allow: false, code: 'EGRESS_BODY_UNINSPECTABLE', message: `the request body is larger than egress.inspectBodyBytes (${ctx.policy.egress.inspectBodyBytes} bytes) and egress.overInspectLimit is block` });
@@ -45,11 +45,11 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
 }
 
 /** The body inspector's verdict; its events are recorded. A throw fails closed. */
-function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: InspectedRequest): Denial | undefined {
+async function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: InspectedRequest): Promise<Denial | undefined> {
   if (ctx.bodyInspector === undefined) return undefined;
   let verdict: BodyVerdict;
   try {
-    verdict = ctx.bodyInspector.inspect(body, { method, host: r.target.host, port: r.target.port, path: r.path, route: r.host.route?.name });
+    verdict = await ctx.bodyInspector.inspect(body, { method, host: r.target.host, port: r.target.port, path: r.path, route: r.host.route?.name });
   } catch (error) {
     return { allow: false, code: 'PROXY_INTERNAL', message: `the request body could not be inspected (${(error as Error).message}); refused` };
   }

@@ -8,11 +8,12 @@ import type { CodeIndex } from '../workspace/index.js';
  * outbound body carries, recorded as `code.egress` per request; a body carrying a file
  * that workspace.forbidEgress names is refused (EGRESS_CODE_FORBIDDEN).
  */
-export function createCodeEgressInspector(index: CodeIndex, forbid: readonly string[]): BodyInspector {
+export function createCodeEgressInspector(index: Promise<CodeIndex>, forbid: readonly string[]): BodyInspector {
   const forbidden = forbid.map(compilePathPattern);
   return {
-    inspect(body, request) {
-      const files = matchBody(index, body);
+    // The index is built while the session starts; the first readable request waits for it.
+    async inspect(body, request) {
+      const files = matchBody(await index, body);
       if (files.length === 0) return { allow: true, events: [] };
       const banned = files.find((f) => forbidden.some((p) => p.matches(f.path, false) || ancestors(f.path).some((a) => p.matches(a, true))));
       if (banned !== undefined) {

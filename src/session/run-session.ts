@@ -122,7 +122,8 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       },
     );
     const sink = audit.sink;
-    const codeIndex = await indexRepository(options.repoDir, policy.policy.workspace);
+    const codeIndex = indexRepository(options.repoDir, policy.policy.workspace);
+    codeIndex.catch(() => undefined); // a failed index fails each readable request closed instead
     const bodyInspector = createCodeEgressInspector(codeIndex, policy.policy.workspace.forbidEgress);
     egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, bodyInspector, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const toolMounts = options.tool === undefined ? [] : await prepareToolHome({
