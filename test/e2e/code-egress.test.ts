@@ -4,24 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS, airlock, hostWriterUid, makeGitRepo, sessionEvents, tempDir } from '../helpers.js';
 import type { AirlockRun } from '../helpers.js';
 import { sessionIdFrom } from '../leftovers.js';
+import { CHARGE, UTIL } from '../fixtures/code-samples.js';
 import { startHttpUpstream } from '../upstreams.js';
 import type { Upstream } from '../upstreams.js';
 
-const CHARGE = `export function charge(card: Card, amountCents: number): Receipt {
-  if (amountCents <= 0) throw new Error('amount must be positive');
-  const fee = Math.round(amountCents * 0.029) + 30;
-  return gateway.capture({ token: card.token, amount: amountCents + fee, currency: 'EUR' });
-}
-`;
-const UTIL = `export function slugify(title: string): string {
-  return title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-}
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-`;
 
 /** Two prompts, as an agent would send them: one quoting src/util.ts, one quoting payments/charge.ts. */
 function script(port: number): string {

@@ -3,23 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHARGE, UTIL } from '../../../test/fixtures/code-samples.js';
 import { buildCodeIndex, matchBody } from './code-index.js';
 
-const CHARGE = `export function charge(card: Card, amountCents: number): Receipt {
-  if (amountCents <= 0) throw new Error('amount must be positive');
-  const fee = Math.round(amountCents * 0.029) + 30;
-  return gateway.capture({ token: card.token, amount: amountCents + fee, currency: 'EUR' });
-}
-`;
-const UTIL = `export function slugify(title: string): string {
-  return title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-}
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-`;
 
 describe('the code-egress index', () => {
   const repo = mkdtempSync(join(tmpdir(), 'airlock-codeindex-'));
