@@ -32,8 +32,8 @@ function isDigit(c: number): boolean {
 export function chatDetectors(): Detector[] {
   return [
     // Slack (api.slack.com/authentication/token-types): xoxb- bot, xoxp- user, xoxa-/xoxr-
-    // workspace and refresh, xoxs- session; "<type>-<team id digits>-..." in dash-separated parts.
-    tokenDetector({ rule: 'slack-token', lead: ['x', 'o', 'x'], pattern: /xox[abprs]-[0-9]{6,14}-[0-9A-Za-z-]{16,220}(?![0-9A-Za-z-])/, shown: 5 }),
+    // workspace and refresh, xoxs- session: "<type>-<digits>-<digits>-<secret>", dash-separated.
+    tokenDetector({ rule: 'slack-token', lead: ['x', 'o', 'x'], pattern: /xox[abprs]-[0-9]{6,14}-[0-9]{6,14}-[0-9A-Za-z-]{16,200}(?![0-9A-Za-z-])/, shown: 5 }),
     // Slack app-level token: xapp-<version>-<app id>-<digits>-<64 hex>.
     tokenDetector({ rule: 'slack-token', lead: ['x', 'a', 'p'], pattern: /xapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-f0-9]{64}(?![A-Za-z0-9])/, shown: 5 }),
     // Slack incoming webhooks (api.slack.com/messaging/webhooks):

@@ -79,12 +79,15 @@ export function genericDetector(): Detector {
       if (m === null) return;
       const from = nameStart(text, at);
       if (WORD_IN.test(text.slice(from, at))) return;
-      const [whole, rest = '', quote = '', value = ''] = m;
-      const end = at + whole.length;
-      const next = text.charAt(end);
-      if (quote !== '' && next !== quote) return;
+      const [whole, rest = '', quote = '', raw = ''] = m;
+      if (quote !== '' && text.charAt(at + whole.length) !== quote) return;
+      // Unquoted, a value ends at a query string's "&", URL userinfo's "@", a sentence's full stop.
+      const value = quote === '' ? (raw.split(/[&@]/)[0] ?? '').replace(/\.+$/, '') : raw;
+      const start = at + whole.length - raw.length;
+      const end = start + value.length;
       const name = text.slice(from, at) + rest;
-      const match = { start: end - value.length, end, shown: 0 };
+      const next = text.charAt(end);
+      const match = { start, end, shown: 0 };
       if (/aws.?secret|^secret.?access.?key$/i.test(name) && isAwsSecretShaped(value)) {
         out.push({ rule: 'aws-secret-access-key', confidence: 'high', ...match });
       } else if (isGenericSecret(name, value, quote !== '', next)) {
