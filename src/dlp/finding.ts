@@ -10,7 +10,9 @@ export function maskPreview(matched: string, shown: number): string {
   const prefix = matched.slice(0, Math.max(0, Math.min(shown, matched.length - 8)));
   const secretLength = matched.length - prefix.length;
   const tail = secretLength >= 32 ? 4 : secretLength >= 16 ? 2 : 0;
-  return tail === 0 ? `${prefix}****` : `${prefix}****...${matched.slice(-tail)}`;
+  const end = matched.slice(matched.length - tail);
+  // A tail of punctuation (a PEM block's closing dashes) tells nothing.
+  return tail === 0 || !/[A-Za-z0-9]/.test(end) ? `${prefix}****` : `${prefix}****...${end}`;
 }
 
 /** HMAC-SHA256, in hex, of the matched bytes (the text is latin1: one character per byte). */
