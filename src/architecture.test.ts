@@ -7,12 +7,13 @@ const ALLOWED: Record<string, string[]> = {
   core: [],
   policy: ['core'],
   workspace: ['core'],
+  dlp: ['core'],
   audit: ['core'],
   sandbox: ['core', 'policy'],
   images: ['core', 'policy', 'sandbox'],
   proxy: ['core', 'policy', 'audit'],
   session: ['core', 'policy', 'sandbox', 'images', 'workspace', 'proxy', 'audit'],
-  cli: ['core', 'policy', 'sandbox', 'images', 'session', 'workspace', 'proxy', 'audit'],
+  cli: ['core', 'policy', 'sandbox', 'images', 'session', 'workspace', 'proxy', 'audit', 'dlp'],
   // The scripted LLM stand-in for tests and the demo: a leaf beside the product.
   'model-server': ['core'],
 };

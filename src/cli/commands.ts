@@ -182,6 +182,36 @@ Examples:
   airlock images drift --since 30d --json`,
     load: () => import('./commands/images.js'),
   },
+  dlp: {
+    summary: 'scan files for secrets, as the proxy scans what leaves',
+    help: `Usage: airlock dlp scan <path...> [--all] [--json]
+
+Scans files and directories for secrets with the detectors the proxy uses on what
+leaves a sandbox: cloud keys (AWS key ids and secrets, Google API and service-account
+keys, Azure keys and SAS), GitHub, GitLab, npm and PyPI tokens, Slack, Discord and
+Telegram tokens and webhooks, Stripe, Anthropic and OpenAI keys, private key blocks,
+JWTs, database URLs with passwords, and random-looking values beside names such as
+api_key, secret, token or password.
+
+Each finding has a confidence. high: a distinctive format (a prefix, a structure, a
+valid checksum) or a private key block. low: a value that only looks random beside a
+key-like name, a JWT of an unknown issuer, a test-mode key, a token whose checksum
+fails. By default only high-confidence findings are printed, and the low ones counted
+on stderr; --all prints both.
+
+One line per finding: path:line:column rule confidence preview (columns count bytes).
+The preview shows at most the format's public prefix and the last characters, never
+the secret. --json prints an array of the findings instead (low ones only with --all).
+Directories are walked in name order without following symlinks (a path you name is
+followed); .git, binary files and files over 32 MiB are skipped and noted on stderr.
+Exits 1 when any high-confidence finding is found, 0 when none is, 64 on a bad argument.
+
+Examples:
+  airlock dlp scan .
+  airlock dlp scan ~/.aws ~/.config src --all
+  airlock dlp scan build/ --json > findings.json`,
+    load: () => import('./commands/dlp.js'),
+  },
   'internal-gen-schema': {
     summary: 'write JSON Schemas into schema/',
     help: 'Usage: airlock internal-gen-schema [DIR]',
