@@ -27,7 +27,10 @@ export type ScannerOptions = z.input<typeof ScannerOptionsSchema>;
 export interface Scanner {
   /** Random; distinguishes this scanner's findings (and HMAC key) in a shared cache. */
   readonly id: string;
-  /** Runs every detector at every anchor in [from, to) of a latin1 text; one match per span. */
+  /**
+   * Runs every detector at every anchor in [from, to) of a flat latin1 text (one
+   * character per byte); one match per span.
+   */
   match(text: string, from: number, to: number): RawMatch[];
   /** A Finding for a match of `text`, with offsets shifted by `base`. */
   finding(text: string, m: RawMatch, base: number): Finding;

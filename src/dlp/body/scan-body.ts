@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ScanCache } from '../cache.js';
 import { LOOKAHEAD_BYTES, LOOKBEHIND_BYTES, MAX_START_AFTER_ANCHOR_BYTES } from '../limits.js';
-import { scanBuffer, SCAN_PIECE_BYTES } from '../scan.js';
+import { scanBuffer } from '../scan.js';
+import { SCAN_PIECE_BYTES } from '../stream.js';
 import type { Scanner } from '../scanner.js';
 import type { Finding } from '../types.js';
 import { splitBody } from './split.js';
@@ -54,7 +55,8 @@ function scanSegment(scanner: Scanner, body: Buffer, segment: Segment, region: {
 }
 
 function cacheKey(scanner: Scanner, body: Buffer, segment: Segment, region: { start: number; end: number }): string {
-  const digest = createHash('sha256').update(body.subarray(region.start, region.end)).digest('base64url');
+  // crypto.hash, one shot: twice createHash's speed on segments of a few KB (SHA-NI where the CPU has it).
+  const digest = hash('sha256', body.subarray(region.start, region.end), 'base64url');
   return `${scanner.id}:${digest}:${segment.start - region.start}:${segment.end - region.start}`;
 }
 
