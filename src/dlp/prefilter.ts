@@ -6,12 +6,12 @@ import type { Detector, Lead, RawMatch } from './types.js';
  * 32 share bits, which only lets more positions through); three 256-entry tables say,
  * per character, which leads allow it at offset 0, 1 and 2. A position whose three
  * characters leave a bit set runs the detectors of that bit, which confirm or not.
- * The text must be a flat latin1 string (one character per byte): the loop reads it
- * with charCodeAt, which is fastest on a string that is neither concatenated nor sliced.
+ * The loop reads the bytes (a typed array load is cheaper than charCodeAt); the
+ * detectors read `text`, their latin1 string (one character per byte), made flat.
  */
 export interface Prefilter {
-  /** Runs the detectors at every candidate anchor in [from, to) of `text`. */
-  run(text: string, from: number, to: number, out: RawMatch[]): void;
+  /** Runs the detectors at every candidate anchor in [from, to) of `bytes`, whose latin1 string is `text`. */
+  run(bytes: Buffer, text: string, from: number, to: number, out: RawMatch[]): void;
 }
 
 const BITS = 32;
@@ -62,13 +62,13 @@ function dispatch(byBit: readonly Detector[][], hits: number, text: string, at: 
  * best so (a closure's method reading its tables from the closure runs at about half
  * the speed).
  */
-function scanCandidates(tables: Tables, text: string, from: number, to: number, out: RawMatch[]): void {
+function scanCandidates(tables: Tables, bytes: Buffer, text: string, from: number, to: number, out: RawMatch[]): void {
   const { t0, t1, t2, byBit } = tables;
-  const end = to + 2 < text.length ? to + 2 : text.length;
+  const end = to + 2 < bytes.length ? to + 2 : bytes.length;
   let s1 = 0;
   let s2 = 0;
   for (let i = from; i < end; i++) {
-    const c = text.charCodeAt(i) & 255;
+    const c = bytes[i]!;
     const hits = s2 & t2[c]!;
     s2 = s1 & t1[c]!;
     s1 = t0[c]!;
@@ -78,5 +78,5 @@ function scanCandidates(tables: Tables, text: string, from: number, to: number, 
 
 export function createPrefilter(detectors: readonly Detector[]): Prefilter {
   const tables = buildTables(detectors);
-  return { run: (text, from, to, out) => scanCandidates(tables, text, from, to, out) };
+  return { run: (bytes, text, from, to, out) => scanCandidates(tables, bytes, text, from, to, out) };
 }

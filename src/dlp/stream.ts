@@ -31,9 +31,11 @@ export interface StreamScanner {
 }
 
 interface StreamState {
-  /** The kept bytes (a copy: the caller may reuse its buffers) and the absolute offset of their first. */
-  window: Buffer;
-  windowStart: number;
+  /** Bytes kept from earlier writes (a copy: the caller may reuse its buffers), from absolute offset tailStart. */
+  tail: Buffer;
+  tailStart: number;
+  /** Absolute offset from which bytes are still needed: LOOKBEHIND_BYTES before the next anchor. */
+  keepFrom: number;
   /** Anchors before this absolute offset have run. */
   anchorFrom: number;
   /** Matches not yet final, one per span, at absolute offsets. */
@@ -42,13 +44,20 @@ interface StreamState {
   ended: boolean;
 }
 
-/** Runs the anchors that now have their lookahead; returns the matches that became final. */
-function round(scanner: Scanner, s: StreamState, final: boolean): Finding[] {
-  const text = s.window.toString('latin1');
-  const textEnd = s.windowStart + text.length;
+/** Absolute [from, to) of the stream, out of the kept tail and `bytes` (which starts at absolute `base`); no copy unless it spans both. */
+function view(s: StreamState, bytes: Buffer, base: number, from: number, to: number): Buffer {
+  if (from >= base) return bytes.subarray(from - base, to - base);
+  return Buffer.concat([s.tail.subarray(from - s.tailStart), bytes.subarray(0, Math.max(0, to - base))]);
+}
+
+/** Runs the anchors of `window` (from absolute keepFrom) that now have their lookahead; returns the matches that became final. */
+function round(scanner: Scanner, s: StreamState, window: Buffer, final: boolean): Finding[] {
+  const start = s.keepFrom;
+  const text = window.toString('latin1');
+  const textEnd = start + text.length;
   const limit = final ? textEnd : textEnd - LOOKAHEAD_BYTES;
   if (limit > s.anchorFrom) {
-    mergeBySpan(s.pending, scanner.match(text, s.anchorFrom - s.windowStart, limit - s.windowStart), s.windowStart);
+    mergeBySpan(s.pending, scanner.match(window, text, s.anchorFrom - start, limit - start), start);
     s.anchorFrom = limit;
   }
   // A span is final once no anchor still to run can produce it (they start LOOKBEHIND_BYTES before).
@@ -56,13 +65,11 @@ function round(scanner: Scanner, s: StreamState, final: boolean): Finding[] {
   const ready = [...s.pending.values()].filter((m) => m.start < safe).sort(byPosition);
   const findings = ready.map((m) => {
     s.pending.delete(`${m.start}:${m.end}`);
-    const f = scanner.finding(text, { ...m, start: m.start - s.windowStart, end: m.end - s.windowStart }, s.windowStart);
-    return s.lines === undefined ? f : { ...f, ...locate(s.lines, text, s.windowStart, m.start) };
+    const f = scanner.finding(text, { ...m, start: m.start - start, end: m.end - start }, start);
+    return s.lines === undefined ? f : { ...f, ...locate(s.lines, text, start, m.start) };
   });
-  const keepFrom = Math.max(s.windowStart, Math.min(safe, s.anchorFrom - LOOKBEHIND_BYTES));
-  if (s.lines !== undefined) advanceLines(s.lines, text, s.windowStart, keepFrom);
-  s.window = Buffer.from(s.window.subarray(keepFrom - s.windowStart));
-  s.windowStart = keepFrom;
+  s.keepFrom = Math.max(start, Math.min(safe, s.anchorFrom - LOOKBEHIND_BYTES));
+  if (s.lines !== undefined) advanceLines(s.lines, text, start, s.keepFrom);
   return findings;
 }
 
@@ -75,26 +82,28 @@ function round(scanner: Scanner, s: StreamState, final: boolean): Finding[] {
  * span is the one reported.
  */
 export function createStreamScanner(scanner: Scanner, options: StreamScannerOptions = {}): StreamScanner {
-  const s: StreamState = { window: Buffer.alloc(0), windowStart: 0, anchorFrom: 0, pending: new Map(), lines: options.lines === false ? undefined : createLineCursor(), ended: false };
+  const s: StreamState = { tail: Buffer.alloc(0), tailStart: 0, keepFrom: 0, anchorFrom: 0, pending: new Map(), lines: options.lines === false ? undefined : createLineCursor(), ended: false };
   return {
     write(chunk) {
       if (s.ended) throw new AirlockError('INTERNAL', 'a DLP stream scan was written to after its end');
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      const base = s.tailStart + s.tail.length;
       const findings: Finding[] = [];
       for (let at = 0; at < bytes.length; at += SCAN_PIECE_BYTES) {
-        const piece = bytes.subarray(at, at + SCAN_PIECE_BYTES);
-        s.window = s.window.length === 0 ? Buffer.from(piece) : Buffer.concat([s.window, piece]);
-        findings.push(...round(scanner, s, false));
+        const end = base + Math.min(bytes.length, at + SCAN_PIECE_BYTES);
+        findings.push(...round(scanner, s, view(s, bytes, base, s.keepFrom, end), false));
       }
+      s.tail = Buffer.from(view(s, bytes, base, s.keepFrom, base + bytes.length));
+      s.tailStart = s.keepFrom;
       return findings;
     },
     end() {
       if (s.ended) return [];
       s.ended = true;
-      return round(scanner, s, true);
+      return round(scanner, s, s.tail.subarray(s.keepFrom - s.tailStart), true);
     },
     get bytes() {
-      return s.windowStart + s.window.length;
+      return s.tailStart + s.tail.length;
     },
   };
 }

@@ -43,13 +43,14 @@ function regionOf(segment: Segment, length: number): { start: number; end: numbe
 function scanSegment(scanner: Scanner, body: Buffer, segment: Segment, region: { start: number; end: number }): Finding[] {
   // A large self-contained segment (a long tool result) goes through the stream in pieces.
   if (!segment.context && segment.end - segment.start > SCAN_PIECE_BYTES) return scanBuffer(scanner, body.subarray(segment.start, segment.end), { lines: false });
-  const text = body.toString('latin1', region.start, region.end);
+  const bytes = body.subarray(region.start, region.end);
+  const text = bytes.toString('latin1');
   const from = segment.context ? Math.max(0, segment.start - MAX_START_AFTER_ANCHOR_BYTES) - region.start : 0;
   const to = segment.context ? Math.min(body.length, segment.end + LOOKBEHIND_BYTES) - region.start : text.length;
   const own = segment.start - region.start;
   const ownEnd = segment.end - region.start;
   return scanner
-    .match(text, from, to)
+    .match(bytes, text, from, to)
     .filter((m) => m.start >= own && m.start < ownEnd)
     .map((m) => scanner.finding(text, m, -own));
 }
