@@ -44,6 +44,22 @@ function nameStart(text: string, at: number): number {
   return i;
 }
 
+/**
+ * Whether an assignment can follow the name at `at`: the name's characters, a quote,
+ * a few spaces, then ":" or "=". A cheap look at most 34 characters ahead, made before
+ * the regular expression because most key-like words (keys, keyof, tokens) are no assignment.
+ */
+function assignmentFollows(text: string, at: number): boolean {
+  let i = at + 3;
+  const nameEnd = Math.min(text.length, at + 28);
+  while (i < nameEnd && isNameChar(text.charCodeAt(i))) i++;
+  const q = text.charCodeAt(i);
+  if (q === 34 || q === 39 || q === 96) i++;
+  for (let spaces = 0; spaces < 4 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9); spaces++) i++;
+  const op = text.charCodeAt(i);
+  return op === 58 || op === 61;
+}
+
 /** The lower-case words of an identifier: apiKey, API_KEY, api-key, api.key -> [api, key]. */
 export function nameWords(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
@@ -75,6 +91,7 @@ export function genericDetector(): Detector {
   return {
     leads: LEADS,
     detect(text: string, at: number, out: RawMatch[]): void {
+      if (!assignmentFollows(text, at)) return;
       const m = execAt(assignment, text, at);
       if (m === null) return;
       const from = nameStart(text, at);
