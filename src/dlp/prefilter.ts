@@ -57,26 +57,45 @@ function dispatch(byBit: readonly Detector[][], hits: number, text: string, at: 
   for (const d of run) d.detect(text, at, out);
 }
 
+/** Where the candidates of one run go: grown to the longest range seen, kept for the next run. */
+interface Candidates {
+  at: Int32Array;
+  hits: Int32Array;
+}
+
 /**
- * The hot loop, a module-level function with the tables as arguments: V8 optimizes it
- * best so (a closure's method reading its tables from the closure runs at about half
- * the speed).
+ * The hot loop, a module-level function with everything it reads as arguments, and no
+ * call inside (V8 compiles such a loop best): it records the candidates, which are
+ * dispatched after it.
  */
-function scanCandidates(tables: Tables, bytes: Buffer, text: string, from: number, to: number, out: RawMatch[]): void {
-  const { t0, t1, t2, byBit } = tables;
-  const end = to + 2 < bytes.length ? to + 2 : bytes.length;
+function findCandidates(tables: Tables, bytes: Buffer, from: number, end: number, into: Candidates): number {
+  const { t0, t1, t2 } = tables;
+  const { at, hits: found } = into;
   let s1 = 0;
   let s2 = 0;
+  let count = 0;
   for (let i = from; i < end; i++) {
     const c = bytes[i]!;
     const hits = s2 & t2[c]!;
     s2 = s1 & t1[c]!;
     s1 = t0[c]!;
-    if (hits !== 0) dispatch(byBit, hits, text, i - 2, out);
+    if (hits !== 0) {
+      at[count] = i - 2;
+      found[count++] = hits;
+    }
   }
+  return count;
 }
 
 export function createPrefilter(detectors: readonly Detector[]): Prefilter {
   const tables = buildTables(detectors);
-  return { run: (bytes, text, from, to, out) => scanCandidates(tables, bytes, text, from, to, out) };
+  let into: Candidates = { at: new Int32Array(0), hits: new Int32Array(0) };
+  return {
+    run(bytes, text, from, to, out) {
+      const end = Math.min(bytes.length, to + 2);
+      if (into.at.length < end - from) into = { at: new Int32Array(end - from), hits: new Int32Array(end - from) };
+      const count = findCandidates(tables, bytes, from, end, into);
+      for (let k = 0; k < count; k++) dispatch(tables.byBit, into.hits[k]!, text, into.at[k]!, out);
+    },
+  };
 }
