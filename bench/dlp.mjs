@@ -18,7 +18,7 @@ import { writeCorpus } from './dlp/corpus.mjs';
 import { ensureSecretlint } from './dlp/secretlint.mjs';
 
 const MEGABYTES = Number(process.env.BENCH_DLP_MB ?? 100);
-const ROUNDS = 2;
+const ROUNDS = 3;
 const NODE_MODULES = fileURLToPath(new URL('../node_modules', import.meta.url));
 const fmt = (n, d = 1) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
