@@ -65,8 +65,11 @@ function lineFile(nextLine, plantsFor) {
   let bytes = 0;
   while (bytes < FILE_BYTES) {
     const plant = plantsFor(60);
-    const piece = Buffer.from(plant === undefined ? nextLine() : plant.text);
-    if (plant !== undefined) for (const s of plant.spans) spans.push({ kind: s.kind, offset: bytes + s.offset, length: s.length });
+    // A plant starts a line of its own (a source file's last line may lack its newline).
+    const lineStart = parts.length === 0 || parts[parts.length - 1].at(-1) === 0x0a;
+    const piece = Buffer.from(plant === undefined ? nextLine() : `${lineStart ? '' : '\n'}${plant.text}`);
+    const shift = plant === undefined || lineStart ? 0 : 1;
+    if (plant !== undefined) for (const s of plant.spans) spans.push({ kind: s.kind, offset: bytes + shift + s.offset, length: s.length });
     parts.push(piece);
     bytes += piece.length;
   }
