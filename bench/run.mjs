@@ -2,7 +2,7 @@
 // (medians and ratios against a baseline measured in the same run).
 import { spawnSync } from 'node:child_process';
 
-const suites = ['bench/session.mjs', 'bench/proxy.mjs', 'bench/audit.mjs', 'bench/images.mjs'];
+const suites = ['bench/session.mjs', 'bench/proxy.mjs', 'bench/audit.mjs', 'bench/images.mjs', 'bench/dlp.mjs'];
 let failed = false;
 for (const suite of suites) {
   console.log(`\n== ${suite}`);

@@ -27,8 +27,11 @@ export type ScannerOptions = z.input<typeof ScannerOptionsSchema>;
 export interface Scanner {
   /** Random; distinguishes this scanner's findings (and HMAC key) in a shared cache. */
   readonly id: string;
-  /** Runs every detector at every anchor in [from, to) of a latin1 text; one match per span. */
-  match(text: string, from: number, to: number): RawMatch[];
+  /**
+   * Runs every detector at every anchor in [from, to) of `bytes`, whose latin1 string
+   * (one character per byte) is `text`; one match per span.
+   */
+  match(bytes: Buffer, text: string, from: number, to: number): RawMatch[];
   /** A Finding for a match of `text`, with offsets shifted by `base`. */
   finding(text: string, m: RawMatch, base: number): Finding;
 }
@@ -69,9 +72,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const key = parsed.hashKey?.reveal() ?? randomBytes(32);
   return {
     id: randomBytes(12).toString('hex'),
-    match(text, from, to) {
+    match(bytes, text, from, to) {
       const found: RawMatch[] = [];
-      prefilter.run(text, from, to, found);
+      prefilter.run(bytes, text, from, to, found);
       const spans = new Map<string, RawMatch>();
       mergeBySpan(spans, found);
       return [...spans.values()].sort(byPosition);

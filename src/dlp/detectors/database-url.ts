@@ -24,6 +24,10 @@ export function databaseUrlDetector(): Detector {
   return {
     leads: [['p', 'o', 's'], ['m', 'y', 's'], ['m', 'a', 'r'], ['m', 'o', 'n'], ['r', 'e', 'd'], ['a', 'm', 'q']],
     detect(text: string, at: number, out: RawMatch[]): void {
+      // Cheaply first: "://" must follow the scheme within 14 characters (mongodb+srv is 11).
+      let colon = at + 4;
+      while (colon < at + 14 && text.charCodeAt(colon) !== 58) colon++;
+      if (text.charCodeAt(colon + 1) !== 47 || text.charCodeAt(colon + 2) !== 47) return;
       const m = execAt(url, text, at);
       if (m === null || !startsToken(text, at, /[A-Za-z0-9]/)) return;
       const [, user = '', password = '', host = ''] = m;

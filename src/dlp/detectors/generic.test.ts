@@ -18,6 +18,8 @@ describe('high-entropy values beside key-like names', () => {
     ['Go :=', `secretKey := "${v}"`, [`generic-secret/low=${v}`]],
     ['an Authorization header', `Authorization: Bearer ${v}\r\n`, [`generic-secret/low=${v}`]],
     ['a password with symbols', `DB_PASSWORD="${pw}"`, [`generic-secret/low=${pw}`]],
+    ['inside a JSON string (quotes escaped)', JSON.stringify({ content: `config:\napi_key = "${v}"\n` }), [`generic-secret/low=${v}`]],
+    ['near miss: escaped quotes around a placeholder', JSON.stringify({ content: 'api_key = "<your key>"' }), []],
     ['a query string', `https://api.example.com/v1?api_key=${v}&page=2`, [`generic-secret/low=${v}`]],
     ['near miss: a template variable', 'api_key = "${API_KEY}"', []],
     ['near miss: an angle-bracket placeholder', 'token: "<token>"', []],

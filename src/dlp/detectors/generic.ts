@@ -18,7 +18,7 @@ const VALUE = `[^\\s"'\`<>{}()\\[\\],;\\\\]`;
  * The name (key-like word and the rest), closing quote, assignment (= : := =>), opening
  * quote, an optional auth scheme, then the value: 8-256 value characters, all of them.
  */
-const ASSIGNMENT = `((?:${WORD})[\\w.-]{0,24})["'\`]?\\s{0,4}(?::=|=>|[:=])\\s{0,4}(["'\`]?)(?:(?:Bearer|Basic|Token|token)\\s+)?(${VALUE}{8,256})(?!${VALUE})`;
+const ASSIGNMENT = `((?:${WORD})[\\w.-]{0,24})\\\\{0,3}["'\`]?\\s{0,4}(?::=|=>|[:=])\\s{0,4}\\\\{0,3}(["'\`]?)(?:(?:Bearer|Basic|Token|token)\\s+)?(${VALUE}{8,256})(?!${VALUE})`;
 const WORD_IN = new RegExp(WORD);
 
 /** Words of a name that say its value is no secret although the name has a key-like word. */
@@ -42,6 +42,23 @@ function nameStart(text: string, at: number): number {
   let i = at;
   while (i > 0 && at - i < 64 && isNameChar(text.charCodeAt(i - 1))) i--;
   return i;
+}
+
+/**
+ * Whether an assignment can follow the name at `at`: the name's characters, a quote,
+ * a few spaces, then ":" or "=". A cheap look at most 34 characters ahead, made before
+ * the regular expression because most key-like words (keys, keyof, tokens) are no assignment.
+ */
+function assignmentFollows(text: string, at: number): boolean {
+  let i = at + 3;
+  const nameEnd = Math.min(text.length, at + 28);
+  while (i < nameEnd && isNameChar(text.charCodeAt(i))) i++;
+  for (let slashes = 0; slashes < 3 && text.charCodeAt(i) === 92; slashes++) i++;
+  const q = text.charCodeAt(i);
+  if (q === 34 || q === 39 || q === 96) i++;
+  for (let spaces = 0; spaces < 4 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9); spaces++) i++;
+  const op = text.charCodeAt(i);
+  return op === 58 || op === 61;
 }
 
 /** The lower-case words of an identifier: apiKey, API_KEY, api-key, api.key -> [api, key]. */
@@ -75,12 +92,16 @@ export function genericDetector(): Detector {
   return {
     leads: LEADS,
     detect(text: string, at: number, out: RawMatch[]): void {
+      if (!assignmentFollows(text, at)) return;
       const m = execAt(assignment, text, at);
       if (m === null) return;
       const from = nameStart(text, at);
       if (WORD_IN.test(text.slice(from, at))) return;
       const [whole, rest = '', quote = '', raw = ''] = m;
-      if (quote !== '' && text.charAt(at + whole.length) !== quote) return;
+      // The closing quote, escaped as the opening one may be (a JSON string in a JSON string).
+      let close = at + whole.length;
+      while (close < at + whole.length + 3 && text.charCodeAt(close) === 92) close++;
+      if (quote !== '' && text.charAt(close) !== quote) return;
       // Unquoted, a value ends at a query string's "&", URL userinfo's "@", a sentence's full stop.
       const value = quote === '' ? (raw.split(/[&@]/)[0] ?? '').replace(/\.+$/, '') : raw;
       const start = at + whole.length - raw.length;

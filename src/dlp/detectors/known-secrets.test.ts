@@ -26,7 +26,7 @@ describe('known secrets', () => {
     ['raw', `sent ${secret} upstream\n`],
     ['URL-encoded', `?key=${encodeURIComponent(secret)}&a=1`],
     ['URL-encoded with lower-case hex', `?key=${encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())}`],
-    ['JSON-escaped', JSON.stringify({ key: secret })],
+    ['JSON-escaped', JSON.stringify({ header: secret })],
     ['base64 on its own', bytes.toString('base64')],
     ...[0, 1, 2].flatMap((align): [string, string][] => [
       [`inside a base64 blob, alignment ${align}`, inBlob(align, false)],

@@ -24,6 +24,7 @@ describe('private key blocks', () => {
     ['a key with CRLF line ends', crlf, [`private-key/high=${crlf}`]],
     ['a key in a code string with \\n escapes', `const key = "${escaped}";`, [`private-key/high=${escaped}`]],
     ['a Google service-account key file', `{"type": "service_account", "private_key_id": "abc", "private_key": "${escaped}", "client_email": "x@p.iam.gserviceaccount.com"}`, [`gcp-service-account-key/high=${escaped}`]],
+    ['a service-account key file pasted into a chat message (escaped twice)', JSON.stringify({ content: `{"type": "service_account", "private_key": "${escaped}"}` }), [`gcp-service-account-key/high=${JSON.stringify(escaped).slice(1, -1)}`]],
     ['near miss: header and footer only', '-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----', []],
     ['near miss: an elided body', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----', []],
     ['near miss: a body too short', '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----', []],

@@ -10,8 +10,8 @@ import { execAt } from './shared.js';
  */
 const BEGIN = /-----BEGIN ((?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?)-----/;
 
-/** A JSON string field "private_key" right before the block: a Google service-account key file. */
-const GCP_FIELD = /"private_key"\s*:\s*"$/;
+/** A JSON string field "private_key" right before the block: a Google service-account key file (quotes escaped too, when the file is itself inside a string). */
+const GCP_FIELD = /\\*"private_key\\*"\s*:\s*\\*"$/;
 
 /** Minimum base64 characters of a body: an Ed25519 PKCS #8 key is 64. */
 const MIN_BODY_CHARS = 64;
@@ -22,7 +22,8 @@ const MIN_BODY_CHARS = 64;
  * holds anything else.
  */
 export function pemBody(raw: string): string | undefined {
-  const lines = raw.replace(/\\r\\n|\\n|\\r/g, '\n').split(/\r?\n/);
+  // \n escapes, escaped again when the string sits inside another (\\n), are line breaks.
+  const lines = raw.replace(/\\+r\\+n|\\+n|\\+r/g, '\n').split(/\r?\n/);
   const data = lines.filter((l) => !/^[A-Za-z][A-Za-z0-9-]*: /.test(l.trim())).map((l) => l.trim());
   const joined = data.join('');
   return /^[A-Za-z0-9+/=]+$/.test(joined) ? joined : undefined;
@@ -43,7 +44,7 @@ export function privateKeyDetector(): Detector {
       const body = pemBody(text.slice(headerEnd, headerEnd + found));
       // Real bodies hold long runs (OpenSSH's AAAAAAAA), so only too few distinct characters mark a stand-in.
       if (body === undefined || body.length < MIN_BODY_CHARS || distinctChars(body) < 16) return;
-      const inJson = GCP_FIELD.test(text.slice(Math.max(0, at - 32), at));
+      const inJson = GCP_FIELD.test(text.slice(Math.max(0, at - 40), at));
       const rule = inJson ? 'gcp-service-account-key' : 'private-key';
       out.push({ rule, confidence: 'high', start: at, end: headerEnd + found + endMarker.length, shown: m[0].length });
     },

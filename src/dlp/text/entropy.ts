@@ -16,7 +16,17 @@ export function shannonEntropy(value: string): number {
 
 /** How many distinct characters a string has. */
 export function distinctChars(value: string): number {
-  return new Set(value).size;
+  const seen = new Uint8Array(256);
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 255) return new Set(value).size;
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      n++;
+    }
+  }
+  return n;
 }
 
 /** Which of lower, upper, digit and other characters occur, as a count 0-4. */
