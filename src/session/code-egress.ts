@@ -1,6 +1,6 @@
 import type { WorkspacePolicy } from '../policy/index.js';
 import type { BodyInspector } from '../proxy/index.js';
-import { buildCodeIndex, compilePathPattern, matchBody } from '../workspace/index.js';
+import { buildCodeIndex, compilePathPattern, matchBody, matchFileOrDirectory } from '../workspace/index.js';
 import type { CodeIndex } from '../workspace/index.js';
 
 /**
@@ -15,18 +15,13 @@ export function createCodeEgressInspector(index: Promise<CodeIndex>, forbid: rea
     async inspect(body, request) {
       const files = matchBody(await index, body);
       if (files.length === 0) return { allow: true, events: [] };
-      const banned = files.find((f) => forbidden.some((p) => p.matches(f.path, false) || ancestors(f.path).some((a) => p.matches(a, true))));
+      const banned = files.find((f) => matchFileOrDirectory(forbidden, f.path) !== undefined);
       if (banned !== undefined) {
         return { allow: false, code: 'EGRESS_CODE_FORBIDDEN', rule: 'workspace.forbidEgress', message: `the request carries ${banned.path}, which workspace.forbidEgress keeps from being sent to ${request.host} or anywhere` };
       }
       return { allow: true, events: [{ type: 'code.egress', fields: { files: files.map((f) => ({ path: f.path, fraction: f.fraction })) } }] };
     },
   };
-}
-
-function ancestors(path: string): string[] {
-  const parts = path.split('/');
-  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
 /** The repository's index for the session (masked paths left out: the sandbox never saw them). */

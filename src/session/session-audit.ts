@@ -4,7 +4,7 @@ import { createAuditWriter } from '../audit/index.js';
 import type { AuditActor, AuditSink, AuditStore, AuditWriter, EventContext } from '../audit/index.js';
 import type { AuditPolicy } from '../policy/index.js';
 import type { GitRunner, RepoChanges, RepoSnapshot } from '../workspace/index.js';
-import { compilePathPattern, disposeSnapshot, gitChanges, gitSnapshot } from '../workspace/index.js';
+import { compilePathPattern, disposeSnapshot, matchFileOrDirectory, gitChanges, gitSnapshot } from '../workspace/index.js';
 import { createEgressTally } from './egress-tally.js';
 
 /** What a session needs to keep its audit record; the CLI opens the store. */
@@ -133,8 +133,7 @@ export async function startSessionAudit(deps: SessionAuditDeps, facts: StartFact
 function controlFileChanges(changes: RepoChanges, patterns: readonly string[]): { path: string; pattern: string; change: string }[] | undefined {
   const compiled = patterns.map(compilePathPattern);
   const flagged = changes.filesChanged.flatMap((f) => {
-    const prefixes = f.path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
-    const hit = prefixes.map((p, i) => compiled.find((c) => c.matches(p, i < prefixes.length - 1))).find((c) => c !== undefined);
+    const hit = matchFileOrDirectory(compiled, f.path);
     return hit === undefined ? [] : [{ path: f.path, pattern: hit.source, change: f.status }];
   });
   return flagged.length === 0 ? undefined : flagged;

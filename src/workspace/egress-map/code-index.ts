@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compilePathPattern } from '../paths/path-glob.js';
+import { compilePathPattern, matchFileOrDirectory } from '../paths/path-glob.js';
 import { bodyText, fingerprints } from './fingerprint.js';
 
 /** Files larger than this are not indexed (generated or data files, not code someone pastes). */
@@ -42,7 +42,7 @@ export async function buildCodeIndex(repoDir: string, exclude: readonly string[]
   const files: { path: string; fingerprints: number }[] = [];
   const byFingerprint = new Map<number, number[]>();
   for (const path of await listFiles(repoDir)) {
-    if (excluded.some((p) => p.matches(path, false) || path.split('/').slice(0, -1).some((_, i, a) => p.matches(a.slice(0, i + 1).join('/'), true)))) continue;
+    if (matchFileOrDirectory(excluded, path) !== undefined) continue;
     const text = await readText(join(repoDir, path));
     if (text === undefined) continue;
     const prints = fingerprints(text);

@@ -43,3 +43,16 @@ function globToRegex(glob: string): string {
 export function matchesAny(patterns: readonly PathPattern[], path: string, isDir: boolean): PathPattern | undefined {
   return patterns.find((p) => p.matches(path, isDir));
 }
+
+/**
+ * The pattern that matches a repository file, itself or as inside a matched directory
+ * (`.aws/` covers `.aws/credentials`, `payments/**` covers `payments/api/x.ts`).
+ */
+export function matchFileOrDirectory(patterns: readonly PathPattern[], path: string): PathPattern | undefined {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i += 1) {
+    const hit = matchesAny(patterns, parts.slice(0, i).join('/'), true);
+    if (hit !== undefined) return hit;
+  }
+  return matchesAny(patterns, path, false);
+}
