@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Clock, Logger } from '../core/index.js';
 import { createSessionId } from '../core/index.js';
 import type { EffectivePolicy, Tool } from '../policy/index.js';
-import type { ExitStatus, ImageFacts, SandboxDriver, SandboxProcess, TerminalSize } from '../sandbox/index.js';
+import type { ExitStatus, ImageFacts, SandboxDriver, SandboxMount, SandboxProcess, TerminalSize } from '../sandbox/index.js';
 import { ownerOf } from '../sandbox/index.js';
 import { ERROR_CODES } from '../core/index.js';
 import type { Lookup } from '../proxy/index.js';
@@ -126,15 +126,11 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     codeIndex.catch(() => undefined); // a failed index fails each readable request closed instead
     const bodyInspector = createCodeEgressInspector(codeIndex, policy.policy.workspace.forbidEgress);
     egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, bodyInspector, ...(options.lookup ? { lookup: options.lookup } : {}) });
-    const toolMounts = options.tool === undefined ? [] : await prepareToolHome({
-      home: options.home, runDir, toolName: options.toolName, tool: options.tool, driver: options.driver.name, sandboxHome: HOME_DIR,
-      owner: options.driver.name === 'docker' && options.privileged === true ? { uid: policy.policy.sandbox.uid, gid: policy.policy.sandbox.gid } : null,
-    });
-    const guarded = await workspaceMounts(options.repoDir, runDir, WORKDIR, policy.policy.workspace);
+    const viewMounts = await sandboxViewMounts(options, runDir);
     const plan = planSession({
       sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, rootfs: options.rootfs ?? null, argv: options.argv,
       toolEnv: options.toolEnv, tty: io.terminal?.size() ?? null, term: io.term, runDir, owner,
-      extraMounts: [...guarded.mounts, ...toolMounts, ...egress.mounts], extraEnv: egress.env, argvPrefix: egress.argvPrefix,
+      extraMounts: [...viewMounts, ...egress.mounts], extraEnv: egress.env, argvPrefix: egress.argvPrefix,
     });
     logger.info(`session ${sessionId} (${options.driver.name}, policy ${policy.hash.slice(0, 12)})`);
     // The start record was committed while the proxy came up: it is on disk before the sandbox exists.
@@ -155,6 +151,16 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     await audit?.end({ exitCode: exit.code, endedBy: result?.endedBy ?? 'error', oomKilled: exit.oomKilled });
     await removeRunDir(options.home, sessionId);
   }
+}
+
+/** What the sandbox sees beyond the repository: masked and protected paths, then the tool's home. */
+async function sandboxViewMounts(options: RunSessionOptions, runDir: string): Promise<SandboxMount[]> {
+  const policy = options.policy.policy;
+  const guarded = await workspaceMounts(options.repoDir, runDir, WORKDIR, policy.workspace);
+  if (options.tool === undefined) return guarded.mounts;
+  const owner = options.driver.name === 'docker' && options.privileged === true ? { uid: policy.sandbox.uid, gid: policy.sandbox.gid } : null;
+  const home = await prepareToolHome({ home: options.home, runDir, toolName: options.toolName, tool: options.tool, driver: options.driver.name, sandboxHome: HOME_DIR, owner });
+  return [...guarded.mounts, ...home];
 }
 
 const ERROR_EXIT_AUDIT = ERROR_CODES.AUDIT_UNAVAILABLE.exit;
