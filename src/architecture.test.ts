@@ -12,7 +12,7 @@ const ALLOWED: Record<string, string[]> = {
   sandbox: ['core', 'policy'],
   images: ['core', 'policy', 'sandbox'],
   proxy: ['core', 'policy', 'audit'],
-  session: ['core', 'policy', 'sandbox', 'images', 'workspace', 'proxy', 'audit'],
+  session: ['core', 'policy', 'sandbox', 'images', 'workspace', 'proxy', 'audit', 'dlp'],
   cli: ['core', 'policy', 'sandbox', 'images', 'session', 'workspace', 'proxy', 'audit', 'dlp'],
   // The scripted LLM stand-in for tests and the demo: a leaf beside the product.
   'model-server': ['core'],

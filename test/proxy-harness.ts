@@ -7,7 +7,7 @@ import { systemClock } from '../src/core/index.js';
 import { builtInPolicy } from '../src/policy/index.js';
 import type { Policy } from '../src/policy/index.js';
 import { openProxy, prepareEgress } from '../src/proxy/index.js';
-import type { Lookup, Placeholder, ProxyLimits } from '../src/proxy/index.js';
+import type { BodyInspector, EgressSetup, Lookup, Placeholder, ProxyLimits } from '../src/proxy/index.js';
 
 export interface TestProxy {
   socketPath: string;
@@ -30,6 +30,8 @@ export interface TestProxyOptions {
   auditAccepting?: () => boolean;
   /** A real audit sink instead of the in-memory one (then `events` stays empty). */
   sink?: AuditSink;
+  /** Reads the bodies the proxy can read, made once the routes' secrets are read (as a session does). */
+  bodyInspector?: (setup: EgressSetup) => BodyInspector | Promise<BodyInspector>;
 }
 
 /**
@@ -44,9 +46,10 @@ export async function openTestProxy(options: TestProxyOptions = {}): Promise<Tes
   const accepting = options.auditAccepting;
   const sink = options.sink ?? (accepting === undefined ? memory : { write: memory.write, close: memory.close, get accepting() { return accepting(); } });
   const setup = await prepareEgress({ policy, sessionId: 'test-session', env: options.env ?? {}, clock: systemClock });
+  const bodyInspector = await options.bodyInspector?.(setup);
   const proxy = await openProxy({
     sessionId: 'test-session', socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,
-    ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(bodyInspector ? { bodyInspector } : {}),
   });
   return {
     socketPath: proxy.socketPath, events: memory.events, placeholders: setup.placeholders, caPem: setup.caFiles?.caPem,

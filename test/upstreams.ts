@@ -34,7 +34,12 @@ export interface Recorded {
   headers: IncomingMessage['headers'];
   bodySha?: string;
   bodyBytes?: number;
+  /** The body itself, when it is at most BODY_KEPT_BYTES. */
+  body?: Buffer;
 }
+
+/** Bodies up to this size are kept whole, for tests that check what reached the upstream. */
+const BODY_KEPT_BYTES = 1024 * 1024;
 
 /** A local upstream that stands in for the internet: records what reached it. */
 export interface Upstream {
@@ -52,13 +57,16 @@ function handler(up: Upstream) {
     up.requests.push(rec);
     const hash = createHash('sha256');
     let size = 0;
+    const kept: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       hash.update(c);
       size += c.length;
+      if (size <= BODY_KEPT_BYTES) kept.push(c);
     });
     req.on('end', () => {
       rec.bodySha = hash.digest('hex');
       rec.bodyBytes = size;
+      if (size <= BODY_KEPT_BYTES) rec.body = Buffer.concat(kept);
       respond(up, req, res, rec);
     });
   };

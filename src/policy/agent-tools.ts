@@ -95,7 +95,7 @@ export const AGENT_TOOLS: Readonly<Record<string, Tool>> = { claude, opencode, c
 
 /** Model-provider routes the agents use; the real key comes from airlock's own environment. */
 export const AGENT_ROUTES: readonly CredentialRoute[] = [
-  { name: 'anthropic', hosts: ['api.anthropic.com'], ports: [443], inject: { header: 'x-api-key', prefix: '' }, source: { env: 'ANTHROPIC_API_KEY' }, placeholderEnv: [], placeholderPrefix: 'sk-ant-airlock-', upstream: 'https://api.anthropic.com' },
-  { name: 'openai', hosts: ['api.openai.com'], ports: [443], inject: { header: 'authorization', prefix: 'Bearer ' }, source: { env: 'OPENAI_API_KEY' }, placeholderEnv: [], placeholderPrefix: 'sk-airlock-', upstream: 'https://api.openai.com' },
-  { name: 'gemini', hosts: ['generativelanguage.googleapis.com'], ports: [443], inject: { header: 'x-goog-api-key', prefix: '' }, source: { env: 'GEMINI_API_KEY' }, placeholderEnv: [], placeholderPrefix: 'airlock-', upstream: 'https://generativelanguage.googleapis.com' },
+  { name: 'anthropic', hosts: ['api.anthropic.com'], ports: [443], inject: { header: 'x-api-key', prefix: '' }, source: { env: 'ANTHROPIC_API_KEY' }, placeholderEnv: [], placeholderPrefix: 'sk-ant-airlock-', upstream: 'https://api.anthropic.com', dlp: 'redact' },
+  { name: 'openai', hosts: ['api.openai.com'], ports: [443], inject: { header: 'authorization', prefix: 'Bearer ' }, source: { env: 'OPENAI_API_KEY' }, placeholderEnv: [], placeholderPrefix: 'sk-airlock-', upstream: 'https://api.openai.com', dlp: 'redact' },
+  { name: 'gemini', hosts: ['generativelanguage.googleapis.com'], ports: [443], inject: { header: 'x-goog-api-key', prefix: '' }, source: { env: 'GEMINI_API_KEY' }, placeholderEnv: [], placeholderPrefix: 'airlock-', upstream: 'https://generativelanguage.googleapis.com', dlp: 'redact' },
 ];

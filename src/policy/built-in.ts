@@ -20,5 +20,6 @@ export const BUILT_IN_POLICY: Policy = {
   tls: {},
   images: { requireApproval: 'packaged' },
   workspace: { masked: [...DEFAULT_MASKED], protected: [...DEFAULT_PROTECTED], writable: [], forbidEgress: [] },
+  dlp: { enabled: true, onHigh: 'block', jwtIssuers: [] },
   audit: { store: { kind: 'sqlite' }, failMode: 'closed', checkpoint: { everyEvents: 1000, everySeconds: 60 }, maxPatchBytes: 10_485_760, sinks: [] },
 };

@@ -109,6 +109,19 @@ workspace:
   # carrying one, matched by content fingerprints, is refused), e.g. [payments/**].
   forbidEgress: []
 
+# Secret scanning (DLP) of every request body the proxy can read: credential formats
+# (cloud, VCS, registry, chat, payment, private keys, JWTs, database URLs, generic
+# high-entropy values beside key-like names) and the exact bytes of every credential
+# route's secret, raw, base64 and URL-encoded. Low-confidence findings are only recorded;
+# a high-confidence one is blocked (403 EGRESS_SECRET), redacted (its bytes replaced with
+# [airlock-redacted:<rule>], the request sent) or only recorded (alert), as its
+# credential route's dlp says, else onHigh. The model providers' routes above redact.
+dlp:
+  enabled: true
+  onHigh: block
+  # JWT issuers (prefixes of "iss") rated high-confidence besides the well-known ones.
+  jwtIssuers: []
+
 # The audit log: every session and decision, hash-chained, with signed checkpoints.
 audit:
   # sqlite (embedded; path defaults to AIRLOCK_HOME/audit/audit.db), or a central

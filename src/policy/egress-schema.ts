@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DlpActionSchema } from './dlp-schema.js';
 
 const HostPatternSchema = z
   .string()
@@ -65,6 +66,8 @@ export const CredentialRouteSchema = z.strictObject({
   placeholderPrefix: z.string().regex(/^[A-Za-z0-9_-]*$/).default('airlock-'),
   /** For base-URL tools: http://127.0.0.1:<port>/_airlock/routes/<name>/... goes here. */
   upstream: z.url({ protocol: /^https$/ }).optional(),
+  /** What a high-confidence DLP finding in a request on this route does; dlp.onHigh when absent. */
+  dlp: DlpActionSchema.optional(),
 });
 export type CredentialRoute = z.infer<typeof CredentialRouteSchema>;
 

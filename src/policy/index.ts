@@ -10,7 +10,7 @@ export { DEFAULT_POLICY_YAML } from './defaults.js';
 export { formatIssue } from './issues.js';
 export type { PolicyIssue } from './issues.js';
 export type { AuditPolicy, AuditSinkPolicy, AuditStorePolicy } from './schema.js';
-export type { Policy, Tool, ToolPackage, ToolCredential, ImagesPolicy, Limits, WorkspacePolicy, Mount, DriverName, SandboxPolicy, Egress, EgressRule, CredentialRoute, CredentialSource, CredentialInject, TlsPolicy } from './schema.js';
+export type { Policy, Tool, ToolPackage, ToolCredential, ImagesPolicy, Limits, WorkspacePolicy, Mount, DriverName, SandboxPolicy, Egress, EgressRule, CredentialRoute, CredentialSource, CredentialInject, TlsPolicy, DlpAction, DlpPolicy } from './schema.js';
 
 /** JSON Schemas of the policy files, generated from the zod schemas (loaded on demand). */
 export async function policyJsonSchemas(): Promise<Record<string, unknown>> {

@@ -16,6 +16,7 @@ export function mergeOrgPolicy(base: Policy, org: OrgPolicyFile): Policy {
     tls: { ...base.tls, ...org.tls },
     images: { ...base.images, ...org.images },
     workspace: { ...base.workspace, ...org.workspace },
+    dlp: { ...base.dlp, ...org.dlp },
     audit: { ...base.audit, ...org.audit },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuditSchema } from './audit-schema.js';
+import { DlpSchema } from './dlp-schema.js';
 import { CredentialRouteSchema, EgressRuleSchema, EgressSchema, TlsSchema } from './egress-schema.js';
 import { ImagesSchema, ToolSchema } from './tool-schema.js';
 import { RepoWorkspaceSchema, WorkspaceSchema } from './workspace-schema.js';
@@ -66,6 +67,7 @@ export const PolicySchema = z.strictObject({
   tls: TlsSchema,
   images: ImagesSchema,
   workspace: WorkspaceSchema,
+  dlp: DlpSchema,
   audit: AuditSchema,
 });
 export type Policy = z.infer<typeof PolicySchema>;
@@ -79,6 +81,7 @@ export const OrgPolicyFileSchema = z.strictObject({
   tools: z.record(ToolNameSchema, ToolSchema.partial({ env: true })).optional(),
   images: ImagesSchema.partial().optional(),
   workspace: WorkspaceSchema.partial().optional(),
+  dlp: DlpSchema.partial().optional(),
   egress: EgressSchema.partial().optional(),
   credentials: z.array(CredentialRouteSchema).optional(),
   tls: TlsSchema.optional(),
@@ -122,6 +125,7 @@ export const RepoPolicyFileSchema = z.strictObject({
 export type RepoPolicyFile = z.infer<typeof RepoPolicyFileSchema>;
 
 export { EgressRuleSchema, CredentialRouteSchema } from './egress-schema.js';
+export type { DlpAction, DlpPolicy } from './dlp-schema.js';
 export type { AuditPolicy, AuditSinkPolicy, AuditStorePolicy } from './audit-schema.js';
 export type { Egress, EgressRule, CredentialRoute, CredentialSource, CredentialInject, TlsPolicy } from './egress-schema.js';
 export type { WorkspacePolicy } from './workspace-schema.js';

@@ -42,8 +42,17 @@ export interface BodyRequest {
   route: string | undefined;
 }
 
-/** A body inspector's answer: pass (with events to record), or a denial. */
-export type BodyVerdict = { allow: true; events: readonly { type: string; fields: Record<string, unknown> }[] } | Denial;
+/** An audit event an inspector asks the proxy to record (it adds the request's host, method and path). */
+export interface InspectorEvent {
+  type: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * A body inspector's answer: pass (with events to record, and optionally the body to send
+ * instead, e.g. with a secret redacted), or a denial (with the events that explain it).
+ */
+export type BodyVerdict = { allow: true; events: readonly InspectorEvent[]; body?: Buffer } | (Denial & { events?: readonly InspectorEvent[] });
 
 /**
  * Reads the bodies the proxy can read (plain HTTP, intercepted TLS, base-URL routes),

@@ -13,6 +13,7 @@ import { resolveTarget } from './egress/resolve.js';
 import type { Resolved } from './egress/resolve.js';
 import { sendDenial } from './http/deny-response.js';
 import { endToEndHeaders } from './http/hop-by-hop.js';
+import { decodeRequestBody } from './http/request-encoding.js';
 import type { BodyRead, InspectedRequest } from './inspected.js';
 import { bodyMisuse, headerMisuse, readForInspection } from './inspected.js';
 import { armConnectTimeout, hostHeader, pinnedLookup, serverName, timeoutError } from './upstream.js';
@@ -31,44 +32,78 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   if (!decision.allow) return deny(ctx, req, res, r, decision);
   const early = headerMisuse(ctx, req, r);
   if (early) return deny(ctx, req, res, r, early);
-  const body = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0 || ctx.bodyInspector !== undefined);
-  const late = body.kind === 'whole' ? bodyMisuse(ctx, body.body, r) ?? (await inspectBody(ctx, body.body, method, r)) : undefined;
-  if (late) return deny(ctx, req, res, r, late);
-  if (body.kind === 'partial' && ctx.policy.egress.overInspectLimit === 'block') {
+  const read = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0 || ctx.bodyInspector !== undefined);
+  const inspected = read.kind === 'whole' ? await inspectWhole(ctx, req, read.body, method, r) : { body: read, rewritten: false, unscanned: read.kind === 'partial' };
+  if (!('body' in inspected)) return deny(ctx, req, res, r, inspected);
+  if (inspected.unscanned && ctx.policy.egress.overInspectLimit === 'block') {
     return deny(ctx, req, res, r, { allow: false, code: 'EGRESS_BODY_UNINSPECTABLE', message: `the request body is larger than egress.inspectBodyBytes (${ctx.policy.egress.inspectBodyBytes} bytes) and egress.overInspectLimit is block` });
   }
+  const body = inspected.body;
   const resolved = await resolveTarget(r.target.host, { lookup: ctx.lookup, resolveMap: ctx.policy.egress.resolve, allowPrivate: r.host.allowPrivate });
   if (!('ok' in resolved)) return deny(ctx, req, res, r, resolved);
   const secret = r.host.route === undefined ? undefined : await ctx.credentials.get(r.host.route);
   const tls = r.tls ? await ctx.upstreamTls() : undefined;
-  sendUpstream(ctx, req, res, r, { resolved, body, secret, rule: decision.rule, tls });
+  sendUpstream(ctx, req, res, r, { resolved, body, rewritten: inspected.rewritten, unscanned: inspected.unscanned, secret, rule: decision.rule, tls });
 }
 
-/** The body inspector's verdict; its events are recorded. A throw fails closed. */
-async function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: InspectedRequest): Promise<Denial | undefined> {
-  if (ctx.bodyInspector === undefined) return undefined;
+interface InspectedBody {
+  body: BodyRead;
+  /** An inspector replaced the body (a redaction): it goes upstream decoded, with its own length. */
+  rewritten: boolean;
+  unscanned: boolean;
+}
+
+/**
+ * A whole body, decoded (Content-Encoding) as the inspectors read it: the placeholder
+ * check, then the body inspector. What goes upstream is the client's bytes, unless an
+ * inspector rewrote them.
+ */
+async function inspectWhole(ctx: ProxyContext, req: IncomingMessage, raw: Buffer, method: string, r: InspectedRequest): Promise<InspectedBody | Denial> {
+  const cap = ctx.policy.egress.inspectBodyBytes;
+  const decoded = await decodeRequestBody(raw, req.headers['content-encoding'], cap);
+  if (decoded.kind === 'unreadable') return { allow: false, code: 'EGRESS_BODY_UNINSPECTABLE', message: `the request body cannot be inspected: ${decoded.why}` };
+  if (decoded.kind === 'too-large') return { body: { kind: 'whole', body: raw }, rewritten: false, unscanned: true };
+  const misuse = bodyMisuse(ctx, decoded.body, r);
+  if (misuse) return misuse;
+  const verdict = await inspectBody(ctx, decoded.body, method, r);
+  if (!verdict.allow) return verdict;
+  if (verdict.body === undefined) return { body: { kind: 'whole', body: raw }, rewritten: false, unscanned: false };
+  return { body: { kind: 'whole', body: verdict.body }, rewritten: true, unscanned: false };
+}
+
+/** The body inspector's verdict; its events are recorded, a denial's too. A throw fails closed. */
+async function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: InspectedRequest): Promise<Denial | { allow: true; body?: Buffer }> {
+  if (ctx.bodyInspector === undefined) return { allow: true };
   let verdict: BodyVerdict;
   try {
     verdict = await ctx.bodyInspector.inspect(body, { method, host: r.target.host, port: r.target.port, path: r.path, route: r.host.route?.name });
   } catch (error) {
     return { allow: false, code: 'PROXY_INTERNAL', message: `the request body could not be inspected (${(error as Error).message}); refused` };
   }
-  if (!verdict.allow) return verdict;
-  for (const e of verdict.events) emit(ctx, e.type, { host: r.target.host, port: r.target.port, method, path: r.path, ...e.fields });
-  return undefined;
+  for (const e of verdict.events ?? []) emit(ctx, e.type, { host: r.target.host, port: r.target.port, method, path: r.path, ...e.fields });
+  if (!verdict.allow) return { allow: false, code: verdict.code, message: verdict.message, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }) };
+  return verdict.body === undefined ? { allow: true } : { allow: true, body: verdict.body };
 }
 
 interface Prepared {
   resolved: Resolved;
   body: BodyRead;
+  rewritten: boolean;
+  unscanned: boolean;
   secret: Secret | undefined;
   rule: string;
   tls: SecureContext | undefined;
 }
 
-function upstreamHeaders(req: IncomingMessage, r: InspectedRequest, secret: Secret | undefined): OutgoingHttpHeaders {
+function upstreamHeaders(req: IncomingMessage, r: InspectedRequest, p: Prepared): OutgoingHttpHeaders {
+  const { secret } = p;
   const headers = endToEndHeaders(req.headers);
   headers.host = hostHeader(r.target.host, r.target.port, r.tls);
+  if (p.rewritten && p.body.kind === 'whole') {
+    // A rewritten body is the decoded one, with a length of its own.
+    delete headers['content-encoding'];
+    headers['content-length'] = String(p.body.body.length);
+  }
   if (secret !== undefined && r.host.route !== undefined) {
     injectCredential(headers, r.host.route, secret);
     // Scrubbing needs the bytes as sent: no compressed responses where a secret may echo.
@@ -81,7 +116,7 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
   const started = ctx.clock.nowMs();
   const placeholder = ctx.placeholders.find((ph) => ph.route.name === r.host.route?.name)?.value ?? '[airlock-redacted]';
   const options = {
-    host: r.target.host, port: r.target.port, method: req.method, path: r.path, headers: upstreamHeaders(req, r, p.secret),
+    host: r.target.host, port: r.target.port, method: req.method, path: r.path, headers: upstreamHeaders(req, r, p),
     lookup: pinnedLookup(p.resolved), servername: serverName(r.target.host),
     agent: r.tls ? ctx.agents.https : ctx.agents.http, ...(p.tls ? { secureContext: p.tls } : {}),
   };
@@ -110,7 +145,7 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
     up.on('end', () => {
       emit(ctx, 'net.request.completed', {
         decision: 'allow', rule: p.rule, method: req.method, host: r.target.host, port: r.target.port, path: r.path, status: up.statusCode,
-        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, route: r.host.route?.name, mode: r.mode, unscanned: p.body.kind === 'partial' || undefined,
+        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, route: r.host.route?.name, mode: r.mode, unscanned: p.unscanned || undefined, redacted: p.rewritten || undefined,
       });
       if (r.host.route !== undefined) emit(ctx, 'credential.used', { route: r.host.route.name, host: r.target.host, method: req.method, path: r.path });
     });

@@ -18,4 +18,5 @@ export { DENY_CODES } from './deny-codes.js';
 export type { DenyCode, Denial } from './deny-codes.js';
 export { DENY_HEADER } from './http/deny-response.js';
 export type { Lookup } from './egress/resolve.js';
-export type { ProxyLimits, BodyInspector, BodyRequest, BodyVerdict } from './context.js';
+export { composeInspectors } from './compose-inspectors.js';
+export type { ProxyLimits, BodyInspector, BodyRequest, BodyVerdict, InspectorEvent } from './context.js';

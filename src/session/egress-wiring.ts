@@ -6,7 +6,7 @@ import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import type { Policy } from '../policy/index.js';
 import { openProxy, placeholderEnv, prepareEgress } from '../proxy/index.js';
-import type { BodyInspector, Lookup, ProxyHandle } from '../proxy/index.js';
+import type { BodyInspector, EgressSetup, Lookup, ProxyHandle } from '../proxy/index.js';
 import type { SandboxMount } from '../sandbox/index.js';
 
 /** Inside the sandbox: the bridge listens here and is everyone's HTTP(S)_PROXY. */
@@ -23,8 +23,8 @@ export interface EgressWiringOptions {
   sink: AuditSink;
   clock: Clock;
   lookup?: Lookup;
-  /** Reads inspected request bodies (the code-egress map). */
-  bodyInspector?: BodyInspector;
+  /** Makes the reader of inspected request bodies (DLP, the code-egress map) once the routes' secrets are read. */
+  bodyInspector?: (setup: EgressSetup) => Promise<BodyInspector>;
 }
 
 /** What the sandbox plan gains from the proxy: mounts, variables and the argv prefix. */
@@ -62,10 +62,11 @@ export async function startEgress(options: EgressWiringOptions): Promise<EgressW
   }
   const setup = await prepareEgress({ policy: options.policy, sessionId: options.sessionId, env: options.env, clock: options.clock });
   const socketPath = join(options.runDir, 'proxy.sock');
+  const bodyInspector = await options.bodyInspector?.(setup);
   const proxy = await openProxy({
     sessionId: options.sessionId, socketPath, policy: options.policy, setup, sink: options.sink, clock: options.clock,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
-    ...(options.bodyInspector === undefined ? {} : { bodyInspector: options.bodyInspector }),
+    ...(bodyInspector === undefined ? {} : { bodyInspector }),
   });
   const mounts: SandboxMount[] = [
     { source: socketPath, target: `${IN}/proxy.sock`, readOnly: true },

@@ -5,7 +5,7 @@ import type { EffectivePolicy, Tool } from '../policy/index.js';
 import type { ExitStatus, ImageFacts, SandboxDriver, SandboxMount, SandboxProcess, TerminalSize } from '../sandbox/index.js';
 import { ownerOf } from '../sandbox/index.js';
 import { ERROR_CODES } from '../core/index.js';
-import type { Lookup } from '../proxy/index.js';
+import type { EgressSetup, Lookup } from '../proxy/index.js';
 import { startEgress } from './egress-wiring.js';
 import type { EgressWiring } from './egress-wiring.js';
 import { planSession } from './plan.js';
@@ -14,7 +14,8 @@ import { startSessionAudit } from './session-audit.js';
 import { prepareToolHome } from './tool-home.js';
 import { HOME_DIR, WORKDIR } from './plan.js';
 import { workspaceMounts } from './workspace-mounts.js';
-import { createCodeEgressInspector, indexRepository } from './code-egress.js';
+import { indexRepository } from './code-egress.js';
+import { createSessionInspector } from './body-inspection.js';
 import type { SessionAudit, SessionAuditDeps } from './session-audit.js';
 
 export interface SessionTerminal {
@@ -124,7 +125,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     const sink = audit.sink;
     const codeIndex = indexRepository(options.repoDir, policy.policy.workspace);
     codeIndex.catch(() => undefined); // a failed index fails each readable request closed instead
-    const bodyInspector = createCodeEgressInspector(codeIndex, policy.policy.workspace.forbidEgress);
+    const bodyInspector = (setup: EgressSetup) => createSessionInspector({ home: options.home, policy: policy.policy, setup, codeIndex, logger });
     egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, bodyInspector, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const viewMounts = await sandboxViewMounts(options, runDir);
     const plan = planSession({
