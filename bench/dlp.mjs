@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createScanCache, createScanner, scanBody, scanBuffer } from '../src/dlp/index.js';
 import { anthropicBody } from '../src/dlp/body/test-bodies.js';
 import { writeCorpus } from './dlp/corpus.mjs';
+import { proxyLatencyBench } from './dlp/proxy-latency.mjs';
 import { ensureSecretlint } from './dlp/secretlint.mjs';
 
 const MEGABYTES = Number(process.env.BENCH_DLP_MB ?? 100);
@@ -144,6 +145,7 @@ const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-dlp-'));
 try {
   await corpusBench(dir);
   latencyBench();
+  await proxyLatencyBench(anthropicBody);
   conversationBench();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -44,6 +44,7 @@ credentials:
     inject: ${inject}
     source: { env: AIRLOCK_TEST_PROVIDER_KEY }
     upstream: https://${agent.host}:${ports.model}
+    dlp: redact
 tls: { upstreamCaFile: ${caFile} }
 `;
 }

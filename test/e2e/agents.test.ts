@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelServerHandle } from '../../src/model-server/index.js';
+import { checksummedToken, createRng } from '../../src/dlp/test-tokens.js';
 import { builtInPolicy } from '../../src/policy/index.js';
 import { AGENTS, agentPolicy, openCountingListener, openProvider } from '../agent-harness.js';
 import { DRIVERS, airlock, hostWriterUid, makeGitRepo, sessionEvents, tempDir } from '../helpers.js';
@@ -27,6 +28,8 @@ describe.each(AGENTS)('$tool, the real agent, governed end to end', (agent) => {
   const canaryDir = tempDir('canary');
   const canary = `host-canary-${randomBytes(12).toString('hex')}`;
   const key = `sk-real-${randomBytes(24).toString('hex')}`;
+  /** A token committed in the repository, which the agent reads and DLP must keep from the model. */
+  const token = checksummedToken(createRng(randomBytes(4).readUInt32LE()), 'ghp_');
   let denied: Awaited<ReturnType<typeof openCountingListener>>;
 
   beforeAll(async () => {
@@ -45,7 +48,7 @@ describe.each(AGENTS)('$tool, the real agent, governed end to end', (agent) => {
   });
 
   describe.each(DRIVERS)('on %s', (driver) => {
-    const repo = makeGitRepo({ 'README.md': '# sample\n' }, hostWriterUid(driver));
+    const repo = makeGitRepo({ 'README.md': '# sample\n', 'deploy-notes.md': `push with https://ci:${token}@github.com/org/app\n` }, hostWriterUid(driver));
     let model: ModelServerHandle;
     let run: AirlockRun;
     let bodies = '';
@@ -58,6 +61,7 @@ describe.each(AGENTS)('$tool, the real agent, governed end to end', (agent) => {
           { kind: 'shell', command: `cat ${join(canaryDir.path, 'canary.txt')}; echo canary-exit=$?` },
           { kind: 'shell', command: `curl -s -o /dev/null -w 'denied=%{http_connect}' https://denied.example.com:${denied.port}/; echo " curl-exit=$?"` },
           { kind: 'shell', command: `echo key-held=$${agent.keyEnv}` },
+          { kind: 'shell', command: 'cat /workspace/deploy-notes.md' },
           { kind: 'say', text: FINAL },
         ],
       });
@@ -100,6 +104,13 @@ describe.each(AGENTS)('$tool, the real agent, governed end to end', (agent) => {
       expect(bodies).toMatch(/key-held=airlock-[A-Za-z0-9]{20,}/);
       expect(bodies).not.toContain(key);
       expect(run.stdout.toString() + run.stderr).not.toContain(key);
+    });
+
+    it('redacts a token the agent read from the repository before the model sees it, and records it', () => {
+      expect(bodies).toContain('push with https://ci:[airlock-redacted:github-token]@github.com/org/app');
+      expect(bodies).not.toContain(token);
+      expect(events.find((e) => e.type === 'dlp.secret.redacted')).toMatchObject({ rule: 'github-token', route: agent.route, host: agent.host });
+      expect(JSON.stringify(events)).not.toContain(token);
     });
 
     it('checks for no update: the update hosts are denied whatever the agent tries, and the attempt is recorded', () => {

@@ -60,7 +60,7 @@ export function formatSessionRecord(s: SessionSummary, events: number): string {
     if (hosts.length === 0) lines.push('egress    none');
     hosts.forEach(([host, c], i) => lines.push(`${i === 0 ? 'egress   ' : '         '} ${host.padEnd(32)} ${String(c.allowed).padStart(5)} allowed ${String(c.denied).padStart(5)} denied`));
     lines.push(...codeLines(e.codeEgress));
-    lines.push(`findings  ${e.findings.length === 0 ? 'none' : e.findings.map((f) => `${String(f.type)} ${String(f.code ?? '')} ${String(f.host ?? '')}`.trim()).join('; ')}`);
+    lines.push(`findings  ${e.findings.length === 0 ? 'none' : e.findings.map((f) => [f.type, f.code, f.rule, f.host === undefined ? undefined : `to ${String(f.host)}`].filter((x) => x !== undefined && x !== '').map(String).join(' ')).join('; ')}`);
     lines.push(...changeLines(e.git, g));
     for (const c of e.controlFilesChanged) lines.push(`control   ${c.change} ${c.path} (protected by ${c.pattern}; workspace.writable let it through)`);
   }
