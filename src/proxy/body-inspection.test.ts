@@ -145,6 +145,23 @@ describe('composeInspectors', () => {
     expect(ran).toBe(false);
   });
 
+  it('reads streams with the inspectors that can: the longest hold-back, the first denial', () => {
+    const plain: BodyInspector = { inspect: () => ({ allow: true, events: [] }) };
+    expect(composeInspectors([plain]).stream).toBeUndefined();
+    const streaming = (holdBack: number, stopAt: string): BodyInspector => ({
+      inspect: () => ({ allow: true, events: [] }),
+      stream: () => ({
+        holdBack,
+        write: (chunk) => (chunk.toString() === stopAt ? { allow: false, code: 'EGRESS_SECRET', message: stopAt, events: [{ type: `stop.${holdBack}`, fields: {} }] } : { allow: true, events: [{ type: `saw.${holdBack}`, fields: {} }] }),
+        end: () => ({ allow: true, events: [] }),
+      }),
+    });
+    const s = composeInspectors([streaming(10, 'x'), plain, streaming(99, 'y')]).stream?.(request);
+    expect(s?.holdBack).toBe(99);
+    expect(s?.write(Buffer.from('a')).events?.map((e) => e.type)).toEqual(['saw.10', 'saw.99']);
+    expect(s?.write(Buffer.from('y'))).toMatchObject({ allow: false, message: 'y', events: [{ type: 'saw.10' }, { type: 'stop.99' }] });
+  });
+
   it('says nothing of a body when no inspector rewrote it', async () => {
     const pass: BodyInspector = { inspect: () => ({ allow: true, events: [] }) };
     expect(await composeInspectors([pass, pass]).inspect(Buffer.from('a'), request)).toEqual({ allow: true, events: [] });

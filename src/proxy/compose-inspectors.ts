@@ -1,4 +1,4 @@
-import type { BodyInspector, BodyVerdict, InspectorEvent } from './context.js';
+import type { BodyInspector, BodyRequest, BodyStreamInspection, BodyVerdict, InspectorEvent, StreamVerdict } from './context.js';
 
 /**
  * One inspector from several, run in order: each reads the body as the ones before it
@@ -22,5 +22,25 @@ export function composeInspectors(inspectors: readonly BodyInspector[]): BodyIns
       }
       return rewritten ? { allow: true, events, body: current } : { allow: true, events };
     },
+    ...(inspectors.some((i) => i.stream !== undefined) ? { stream: (request: BodyRequest) => composeStreams(inspectors, request) } : {}),
+  };
+}
+
+/** The stream inspections of those inspectors that read streams: the longest hold-back, the first denial. */
+function composeStreams(inspectors: readonly BodyInspector[], request: BodyRequest): BodyStreamInspection {
+  const streams = inspectors.flatMap((i) => (i.stream === undefined ? [] : [i.stream(request)]));
+  const all = (step: (s: BodyStreamInspection) => StreamVerdict): StreamVerdict => {
+    const events: InspectorEvent[] = [];
+    for (const s of streams) {
+      const verdict = step(s);
+      events.push(...(verdict.events ?? []));
+      if (!verdict.allow) return { ...verdict, events };
+    }
+    return { allow: true, events };
+  };
+  return {
+    holdBack: Math.max(0, ...streams.map((s) => s.holdBack)),
+    write: (chunk) => all((s) => s.write(chunk)),
+    end: () => all((s) => s.end()),
   };
 }

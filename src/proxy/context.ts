@@ -61,6 +61,26 @@ export type BodyVerdict = { allow: true; events: readonly InspectorEvent[]; body
  */
 export interface BodyInspector {
   inspect(body: Buffer, request: BodyRequest): BodyVerdict | Promise<BodyVerdict>;
+  /**
+   * A body larger than egress.inspectBodyBytes, read as it streams (when overInspectLimit
+   * is pass): it cannot be rewritten, only cut off before the bytes that matched leave.
+   * Absent: such a body passes unread ("unscanned").
+   */
+  stream?(request: BodyRequest): BodyStreamInspection;
+}
+
+/** A stream inspector's answer for the bytes so far: go on (with events), or stop (a denial). */
+export type StreamVerdict = { allow: true; events: readonly InspectorEvent[] } | (Denial & { events?: readonly InspectorEvent[] });
+
+/** One streamed body's inspection: the proxy writes every chunk, then ends it, and sends only what it may. */
+export interface BodyStreamInspection {
+  /**
+   * How many of the last bytes written may not be sent yet: a match that starts there may
+   * still be growing. Everything before them has been inspected for good.
+   */
+  readonly holdBack: number;
+  write(chunk: Buffer): StreamVerdict;
+  end(): StreamVerdict;
 }
 
 /** Everything one session's proxy knows; built once by openProxy. */

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import type { Secret } from '../core/index.js';
-import type { BodyVerdict, ProxyContext } from './context.js';
+import type { BodyRequest, BodyStreamInspection, BodyVerdict, InspectorEvent, ProxyContext } from './context.js';
 import { auditGate, emit } from './context.js';
 import { injectCredential } from './credentials/inject.js';
 import { createScrubber, scrubText } from './credentials/scrub.js';
@@ -14,6 +14,7 @@ import type { Resolved } from './egress/resolve.js';
 import { sendDenial } from './http/deny-response.js';
 import { endToEndHeaders } from './http/hop-by-hop.js';
 import { decodeRequestBody } from './http/request-encoding.js';
+import { pipeInspected } from './stream-inspect.js';
 import type { BodyRead, InspectedRequest } from './inspected.js';
 import { bodyMisuse, headerMisuse, readForInspection } from './inspected.js';
 import { armConnectTimeout, hostHeader, pinnedLookup, serverName, timeoutError } from './upstream.js';
@@ -34,6 +35,8 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   if (early) return deny(ctx, req, res, r, early);
   const read = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0 || ctx.bodyInspector !== undefined);
   const inspected = read.kind === 'whole' ? await inspectWhole(ctx, req, read.body, method, r) : { body: read, rewritten: false, unscanned: read.kind === 'partial' };
+  // Past the cap, a body in plain bytes is still read as it streams, by the inspectors that can.
+  const stream = read.kind === 'partial' && !encoded(req) ? ctx.bodyInspector?.stream?.(bodyRequest(method, r)) : undefined;
   if (!('body' in inspected)) return deny(ctx, req, res, r, inspected);
   if (inspected.unscanned && ctx.policy.egress.overInspectLimit === 'block') {
     return deny(ctx, req, res, r, { allow: false, code: 'EGRESS_BODY_UNINSPECTABLE', message: `the request body is larger than egress.inspectBodyBytes (${ctx.policy.egress.inspectBodyBytes} bytes) and egress.overInspectLimit is block` });
@@ -43,7 +46,16 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   if (!('ok' in resolved)) return deny(ctx, req, res, r, resolved);
   const secret = r.host.route === undefined ? undefined : await ctx.credentials.get(r.host.route);
   const tls = r.tls ? await ctx.upstreamTls() : undefined;
-  sendUpstream(ctx, req, res, r, { resolved, body, rewritten: inspected.rewritten, unscanned: inspected.unscanned, secret, rule: decision.rule, tls });
+  sendUpstream(ctx, req, res, r, { resolved, body, rewritten: inspected.rewritten, unscanned: inspected.unscanned, stream, secret, rule: decision.rule, tls });
+}
+
+function encoded(req: IncomingMessage): boolean {
+  const coding = req.headers['content-encoding'];
+  return coding !== undefined && coding.trim().toLowerCase() !== 'identity' && coding.trim() !== '';
+}
+
+function bodyRequest(method: string, r: InspectedRequest): BodyRequest {
+  return { method, host: r.target.host, port: r.target.port, path: r.path, route: r.host.route?.name };
 }
 
 interface InspectedBody {
@@ -76,13 +88,17 @@ async function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: I
   if (ctx.bodyInspector === undefined) return { allow: true };
   let verdict: BodyVerdict;
   try {
-    verdict = await ctx.bodyInspector.inspect(body, { method, host: r.target.host, port: r.target.port, path: r.path, route: r.host.route?.name });
+    verdict = await ctx.bodyInspector.inspect(body, bodyRequest(method, r));
   } catch (error) {
     return { allow: false, code: 'PROXY_INTERNAL', message: `the request body could not be inspected (${(error as Error).message}); refused` };
   }
-  for (const e of verdict.events ?? []) emit(ctx, e.type, { host: r.target.host, port: r.target.port, method, path: r.path, ...e.fields });
+  emitInspectorEvents(ctx, verdict.events ?? [], method, r);
   if (!verdict.allow) return { allow: false, code: verdict.code, message: verdict.message, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }) };
   return verdict.body === undefined ? { allow: true } : { allow: true, body: verdict.body };
+}
+
+function emitInspectorEvents(ctx: ProxyContext, events: readonly InspectorEvent[], method: string, r: InspectedRequest): void {
+  for (const e of events) emit(ctx, e.type, { host: r.target.host, port: r.target.port, method, path: r.path, ...e.fields });
 }
 
 interface Prepared {
@@ -90,6 +106,8 @@ interface Prepared {
   body: BodyRead;
   rewritten: boolean;
   unscanned: boolean;
+  /** Reads a body past the cap as it streams (DLP), and may cut it off. */
+  stream: BodyStreamInspection | undefined;
   secret: Secret | undefined;
   rule: string;
   tls: SecureContext | undefined;
@@ -145,16 +163,29 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
     up.on('end', () => {
       emit(ctx, 'net.request.completed', {
         decision: 'allow', rule: p.rule, method: req.method, host: r.target.host, port: r.target.port, path: r.path, status: up.statusCode,
-        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, route: r.host.route?.name, mode: r.mode, unscanned: p.unscanned || undefined, redacted: p.rewritten || undefined,
+        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, route: r.host.route?.name, mode: r.mode, unscanned: p.unscanned || undefined, streamInspected: p.stream !== undefined || undefined, redacted: p.rewritten || undefined,
       });
       if (r.host.route !== undefined) emit(ctx, 'credential.used', { route: r.host.route.name, host: r.target.host, method: req.method, path: r.path });
     });
   });
-  upstream.on('error', (error) => failUpstream(ctx, req, res, r, error));
+  // A body cut off by its inspection was answered with the denial: the aborted upstream is no failure.
+  let cutOff = false;
+  upstream.on('error', (error) => {
+    if (!cutOff) failUpstream(ctx, req, res, r, error);
+  });
   req.on('data', (c: Buffer) => (bytesUp += c.length));
   if (p.body.kind === 'whole') {
     bytesUp = p.body.body.length;
     upstream.end(p.body.body);
+  } else if (p.body.kind === 'partial' && p.stream !== undefined) {
+    bytesUp = p.body.head.length;
+    pipeInspected(req, upstream, p.body.head, p.stream, {
+      onEvents: (events) => emitInspectorEvents(ctx, events, req.method ?? 'GET', r),
+      onDenial: (denial) => {
+        cutOff = true;
+        deny(ctx, req, res, r, denial);
+      },
+    });
   } else {
     if (p.body.kind === 'partial') {
       bytesUp = p.body.head.length;

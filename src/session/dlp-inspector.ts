@@ -1,6 +1,6 @@
 import type { CredentialRoute, DlpAction, DlpPolicy } from '../policy/index.js';
-import type { BodyInspector, BodyRequest, BodyVerdict, InspectorEvent } from '../proxy/index.js';
-import { scanBody } from '../dlp/index.js';
+import type { BodyInspector, BodyRequest, BodyVerdict, InspectorEvent, StreamVerdict } from '../proxy/index.js';
+import { createStreamScanner, scanBody, scanBuffer, STREAM_OVERLAP_BYTES } from '../dlp/index.js';
 import type { Finding, ScanCache, Scanner } from '../dlp/index.js';
 
 export interface DlpInspectorOptions {
@@ -24,6 +24,13 @@ const PAST: Record<DlpAction, string> = { block: 'blocked', redact: 'redacted', 
  * was, an HMAC and a masked preview: never the secret.
  */
 export function createDlpInspector(options: DlpInspectorOptions): BodyInspector {
+  // A streamed body's findings come without their bytes: a placeholder is known by its hash.
+  const placeholderHashes = new Set(
+    options.placeholders.flatMap((p) => [
+      options.scanner.finding(p, { rule: 'placeholder', confidence: 'low', start: 0, end: p.length, shown: 0 }, 0).hmac,
+      ...scanBuffer(options.scanner, Buffer.from(p), { lines: false }).map((f) => f.hmac),
+    ]),
+  );
   return {
     inspect(body, request) {
       const scan = scanBody(options.scanner, body, { cache: options.cache });
@@ -41,6 +48,22 @@ export function createDlpInspector(options: DlpInspectorOptions): BodyInspector 
         return { ...blocked(high, request, rule, []), message: `the request carries ${describe(high)}, which could not be redacted without breaking its JSON; refused instead`, events: events.map((e) => ({ ...e, type: 'dlp.secret.blocked' })) };
       }
       return { allow: true, events, body: redacted };
+    },
+    stream(request) {
+      const scan = createStreamScanner(options.scanner, { lines: false });
+      const route = options.routes.find((r) => r.name === request.route);
+      const action: DlpAction = route?.dlp ?? options.policy.onHigh;
+      const rule = route?.dlp === undefined ? 'dlp.onHigh' : `credentials:${route.name}.dlp`;
+      const judge = (found: Finding[]): StreamVerdict => {
+        const findings = found.filter((f) => !placeholderHashes.has(f.hmac));
+        const high = findings.filter((f) => f.confidence === 'high');
+        // What has left cannot be redacted: a secret in a streamed body stops it either way.
+        const stops = high.length > 0 && action !== 'alert';
+        const events = findings.map((f) => findingEvent(f, f.confidence === 'high' && stops ? 'block' : 'alert', request));
+        if (!stops) return { allow: true, events };
+        return { allow: false, code: 'EGRESS_SECRET', rule, message: `the request to ${request.host} carries ${describe(high)} past egress.inspectBodyBytes, where the body streams and cannot be redacted; DLP cut it off before the secret left`, events };
+      };
+      return { holdBack: STREAM_OVERLAP_BYTES, write: (chunk) => judge(scan.write(chunk)), end: () => judge(scan.end()) };
     },
   };
 }
