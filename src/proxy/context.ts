@@ -67,7 +67,15 @@ export interface BodyInspector {
    * Absent: such a body passes unread ("unscanned").
    */
   stream?(request: BodyRequest): BodyStreamInspection;
+  /**
+   * The request's path, query and header lines (`name: value`, one a line), which cannot
+   * be rewritten: a verdict may only pass (with events) or refuse.
+   */
+  inspectHead?(head: Buffer, request: BodyRequest): HeadVerdict;
 }
+
+/** A head inspector's answer; `auditPath`: the path as audit events may show it (a secret in the query redacted). */
+export type HeadVerdict = StreamVerdict & { auditPath?: string };
 
 /** A stream inspector's answer for the bytes so far: go on (with events), or stop (a denial). */
 export type StreamVerdict = { allow: true; events: readonly InspectorEvent[] } | (Denial & { events?: readonly InspectorEvent[] });

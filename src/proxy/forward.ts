@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import type { Secret } from '../core/index.js';
-import type { BodyRequest, BodyStreamInspection, BodyVerdict, InspectorEvent, ProxyContext } from './context.js';
+import type { BodyRequest, BodyStreamInspection, BodyVerdict, HeadVerdict, InspectorEvent, ProxyContext } from './context.js';
 import { auditGate, emit } from './context.js';
 import { injectCredential } from './credentials/inject.js';
 import { createScrubber, scrubText } from './credentials/scrub.js';
@@ -16,12 +16,12 @@ import { endToEndHeaders } from './http/hop-by-hop.js';
 import { decodeRequestBody } from './http/request-encoding.js';
 import { pipeInspected } from './stream-inspect.js';
 import type { BodyRead, InspectedRequest } from './inspected.js';
-import { bodyMisuse, headerMisuse, readForInspection } from './inspected.js';
+import { bodyMisuse, headerMisuse, loggedPath, readForInspection } from './inspected.js';
 import { armConnectTimeout, hostHeader, pinnedLookup, serverName, timeoutError } from './upstream.js';
 
 function deny(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest, d: Denial): void {
   emit(ctx, d.code === 'CREDENTIAL_MISUSE' ? 'credential.misuse' : 'net.request.denied', {
-    decision: 'deny', code: d.code, rule: d.rule, method: req.method, host: r.target.host, port: r.target.port, path: r.path, mode: r.mode,
+    decision: 'deny', code: d.code, rule: d.rule, method: req.method, host: r.target.host, port: r.target.port, path: loggedPath(r), mode: r.mode,
   });
   sendDenial(res, d);
 }
@@ -31,8 +31,12 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   const method = req.method ?? 'GET';
   const decision = auditGate(ctx) ?? decideRequest(r.host, method, r.path, r.target);
   if (!decision.allow) return deny(ctx, req, res, r, decision);
-  const early = headerMisuse(ctx, req, r);
-  if (early) return deny(ctx, req, res, r, early);
+  const misuse = headerMisuse(ctx, req, r);
+  if (misuse) return deny(ctx, req, res, r, misuse);
+  const head = inspectHead(ctx, req, method, r);
+  if (head.auditPath !== undefined) r = { ...r, logPath: head.auditPath };
+  emitInspectorEvents(ctx, head.events ?? [], method, r);
+  if (!head.allow) return deny(ctx, req, res, r, head);
   const read = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0 || ctx.bodyInspector !== undefined);
   const inspected = read.kind === 'whole' ? await inspectWhole(ctx, req, read.body, method, r) : { body: read, rewritten: false, unscanned: read.kind === 'partial' };
   // Past the cap, a body in plain bytes is still read as it streams, by the inspectors that can.
@@ -47,6 +51,18 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   const secret = r.host.route === undefined ? undefined : await ctx.credentials.get(r.host.route);
   const tls = r.tls ? await ctx.upstreamTls() : undefined;
   sendUpstream(ctx, req, res, r, { resolved, body, rewritten: inspected.rewritten, unscanned: inspected.unscanned, stream, secret, rule: decision.rule, tls });
+}
+
+/** The head inspector's verdict on the path and the header lines (a throw fails closed). */
+function inspectHead(ctx: ProxyContext, req: IncomingMessage, method: string, r: InspectedRequest): HeadVerdict {
+  if (ctx.bodyInspector?.inspectHead === undefined) return { allow: true, events: [] };
+  const lines = [r.path];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i] ?? ''}: ${req.rawHeaders[i + 1] ?? ''}`);
+  try {
+    return ctx.bodyInspector.inspectHead(Buffer.from(lines.join('\n'), 'latin1'), bodyRequest(method, r));
+  } catch (error) {
+    return { allow: false, code: 'PROXY_INTERNAL', message: `the request head could not be inspected (${(error as Error).message}); refused` };
+  }
 }
 
 function encoded(req: IncomingMessage): boolean {
@@ -98,7 +114,7 @@ async function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: I
 }
 
 function emitInspectorEvents(ctx: ProxyContext, events: readonly InspectorEvent[], method: string, r: InspectedRequest): void {
-  for (const e of events) emit(ctx, e.type, { host: r.target.host, port: r.target.port, method, path: r.path, ...e.fields });
+  for (const e of events) emit(ctx, e.type, { host: r.target.host, port: r.target.port, method, path: loggedPath(r), ...e.fields });
 }
 
 interface Prepared {
@@ -162,10 +178,10 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
     source.pipe(res);
     up.on('end', () => {
       emit(ctx, 'net.request.completed', {
-        decision: 'allow', rule: p.rule, method: req.method, host: r.target.host, port: r.target.port, path: r.path, status: up.statusCode,
+        decision: 'allow', rule: p.rule, method: req.method, host: r.target.host, port: r.target.port, path: loggedPath(r), status: up.statusCode,
         bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, route: r.host.route?.name, mode: r.mode, unscanned: p.unscanned || undefined, streamInspected: p.stream !== undefined || undefined, redacted: p.rewritten || undefined,
       });
-      if (r.host.route !== undefined) emit(ctx, 'credential.used', { route: r.host.route.name, host: r.target.host, method: req.method, path: r.path });
+      if (r.host.route !== undefined) emit(ctx, 'credential.used', { route: r.host.route.name, host: r.target.host, method: req.method, path: loggedPath(r) });
     });
   });
   // A body cut off by its inspection was answered with the denial: the aborted upstream is no failure.
@@ -201,7 +217,7 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
 
 function failUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, r: InspectedRequest, error: Error): void {
   const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-  emit(ctx, 'net.request.failed', { method: req.method, host: r.target.host, port: r.target.port, path: r.path, error: code, mode: r.mode });
+  emit(ctx, 'net.request.failed', { method: req.method, host: r.target.host, port: r.target.port, path: loggedPath(r), error: code, mode: r.mode });
   if (res.headersSent) {
     res.destroy();
     return;

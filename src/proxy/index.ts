@@ -19,4 +19,4 @@ export type { DenyCode, Denial } from './deny-codes.js';
 export { DENY_HEADER } from './http/deny-response.js';
 export type { Lookup } from './egress/resolve.js';
 export { composeInspectors } from './compose-inspectors.js';
-export type { ProxyLimits, BodyInspector, BodyRequest, BodyVerdict, BodyStreamInspection, InspectorEvent, StreamVerdict } from './context.js';
+export type { ProxyLimits, BodyInspector, BodyRequest, BodyVerdict, BodyStreamInspection, HeadVerdict, InspectorEvent, StreamVerdict } from './context.js';

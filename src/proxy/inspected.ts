@@ -12,6 +12,13 @@ export interface InspectedRequest {
   mode: 'forward' | 'intercept' | 'route';
   /** Path and query sent upstream. */
   path: string;
+  /** The path as audit events show it, when an inspector found a secret in it. */
+  logPath?: string;
+}
+
+/** The path audit events may show: the secret-free one when an inspector made it. */
+export function loggedPath(r: InspectedRequest): string {
+  return r.logPath ?? r.path;
 }
 
 export type BodyRead = { kind: 'whole'; body: Buffer } | { kind: 'partial'; head: Buffer } | { kind: 'none' };

@@ -114,6 +114,25 @@ describe('DLP in the proxy: what a finding does', () => {
 
 });
 
+describe('DLP on the URL and headers', () => {
+  const head = (lines: string[]) => Buffer.from(lines.join('\n'), 'latin1');
+  it('refuses a secret in the query even on a redacting route: a URL cannot be redacted', () => {
+    const v = inspector().inspectHead?.(head([`/search?q=${gh}`, 'host: redacting.test']), req('redacting'));
+    expect(v).toMatchObject({ allow: false, code: 'EGRESS_SECRET', rule: 'credentials:redacting.dlp', events: [{ type: 'dlp.secret.blocked', fields: { rule: 'github-token', part: 'head' } }] });
+    expect(v?.allow === false && v.message).toMatch(/URL or headers/);
+    expect(v?.auditPath).toBe('/search?q=[airlock-redacted:github-token]');
+  });
+
+  it('refuses a secret Airlock holds in a header, and only records on an alerting route', () => {
+    expect(inspector().inspectHead?.(head(['/v1', `x-data: ${held}`]), req('blocking'))).toMatchObject({ allow: false, code: 'EGRESS_SECRET' });
+    expect(inspector().inspectHead?.(head(['/v1', `x-data: ${gh}`]), req('alerting'))).toMatchObject({ allow: true, events: [{ type: 'dlp.secret.alert' }] });
+  });
+
+  it('passes the placeholder in its header, and an ordinary head, with no events', () => {
+    expect(inspector().inspectHead?.(head(['/v1/messages?beta=true', `x-api-key: ${placeholder}`, 'authorization: Bearer ' + placeholder, 'user-agent: claude-cli/2.1']), req('blocking'))).toEqual({ allow: true, events: [] });
+  });
+});
+
 describe('redact', () => {
   it('merges overlapping findings into one mark', () => {
     const body = Buffer.from('aaaaSECRETSECRETbbbb');

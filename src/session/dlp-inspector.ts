@@ -1,5 +1,5 @@
 import type { CredentialRoute, DlpAction, DlpPolicy } from '../policy/index.js';
-import type { BodyInspector, BodyRequest, BodyVerdict, InspectorEvent, StreamVerdict } from '../proxy/index.js';
+import type { BodyInspector, BodyRequest, BodyVerdict, HeadVerdict, InspectorEvent, StreamVerdict } from '../proxy/index.js';
 import { createStreamScanner, scanBody, scanBuffer, STREAM_OVERLAP_BYTES } from '../dlp/index.js';
 import type { Finding, ScanCache, Scanner } from '../dlp/index.js';
 
@@ -51,21 +51,39 @@ export function createDlpInspector(options: DlpInspectorOptions): BodyInspector 
     },
     stream(request) {
       const scan = createStreamScanner(options.scanner, { lines: false });
-      const route = options.routes.find((r) => r.name === request.route);
-      const action: DlpAction = route?.dlp ?? options.policy.onHigh;
-      const rule = route?.dlp === undefined ? 'dlp.onHigh' : `credentials:${route.name}.dlp`;
-      const judge = (found: Finding[]): StreamVerdict => {
-        const findings = found.filter((f) => !placeholderHashes.has(f.hmac));
-        const high = findings.filter((f) => f.confidence === 'high');
-        // What has left cannot be redacted: a secret in a streamed body stops it either way.
-        const stops = high.length > 0 && action !== 'alert';
-        const events = findings.map((f) => findingEvent(f, f.confidence === 'high' && stops ? 'block' : 'alert', request));
-        if (!stops) return { allow: true, events };
-        return { allow: false, code: 'EGRESS_SECRET', rule, message: `the request to ${request.host} carries ${describe(high)} past egress.inspectBodyBytes, where the body streams and cannot be redacted; DLP cut it off before the secret left`, events };
-      };
+      const judge = (found: Finding[]) => judgeUnredactable(options, found.filter((f) => !placeholderHashes.has(f.hmac)), request, 'body');
       return { holdBack: STREAM_OVERLAP_BYTES, write: (chunk) => judge(scan.write(chunk)), end: () => judge(scan.end()) };
     },
+    inspectHead(head, request): HeadVerdict {
+      const found = scanBuffer(options.scanner, head, { lines: false }).filter((f) => !isPlaceholder(head, f, options.placeholders));
+      const verdict = judgeUnredactable(options, found, request, 'head');
+      // The first line is the path, which audit events record: never with the secret in it.
+      const newline = head.indexOf(0x0a);
+      const pathEnd = newline === -1 ? head.length : newline;
+      const inPath = found.filter((f) => f.offset < pathEnd).map((f) => ({ ...f, length: Math.min(f.length, pathEnd - f.offset) }));
+      const auditPath = inPath.length === 0 ? undefined : redact(head.subarray(0, pathEnd), inPath)?.toString('latin1');
+      return auditPath === undefined ? verdict : { ...verdict, auditPath };
+    },
   };
+}
+
+/**
+ * Findings where nothing can be redacted (a streamed body's bytes past the cap, the URL and
+ * headers): a high-confidence one stops the request unless policy only alerts.
+ */
+function judgeUnredactable(options: DlpInspectorOptions, findings: readonly Finding[], request: BodyRequest, part: 'body' | 'head'): StreamVerdict {
+  const route = options.routes.find((r) => r.name === request.route);
+  const action: DlpAction = route?.dlp ?? options.policy.onHigh;
+  const high = findings.filter((f) => f.confidence === 'high');
+  const stops = high.length > 0 && action !== 'alert';
+  const events = findings.map((f) => {
+    const e = findingEvent(f, f.confidence === 'high' && stops ? 'block' : 'alert', request);
+    return part === 'head' ? { ...e, fields: { ...e.fields, part } } : e;
+  });
+  if (!stops) return { allow: true, events };
+  const rule = route?.dlp === undefined ? 'dlp.onHigh' : `credentials:${route.name}.dlp`;
+  const where = part === 'head' ? "in its URL or headers, which cannot be redacted; DLP refused it" : 'past egress.inspectBodyBytes, where the body streams and cannot be redacted; DLP cut it off before the secret left';
+  return { allow: false, code: 'EGRESS_SECRET', rule, message: `the request to ${request.host} carries ${describe(high)} ${where}`, events };
 }
 
 function blocked(high: readonly Finding[], request: BodyRequest, rule: string, events: readonly InspectorEvent[]): BodyVerdict {

@@ -46,6 +46,7 @@ function script(p: Record<string, number>): string {
     post('block-held', 'block.test', p.block, 'held.json'),
     post('block-low', 'block.test', p.block, 'low.json'),
     post('alert-secret', 'alert.test', p.alert, 'secret.json'),
+    `echo "redact-url $(curl -s -o /dev/null -w '%{http_code}' 'https://redact.test:${p.redact}/v1/search?q=${gh}')"`,
     'sha256sum /tmp/secret.json',
   ].join('\n');
 }
@@ -104,10 +105,17 @@ describe.each(DRIVERS)('DLP in the proxy on %s (real sandbox, real secrets plant
     expect(status('block-secret')).toBe('403');
     expect(status('block-gzip')).toBe('403');
     expect(status('block-held')).toBe('403');
-    const denied = events.filter((e) => e.type === 'net.request.denied');
+    const denied = events.filter((e) => e.type === 'net.request.denied' && e.host === 'block.test');
     expect(denied).toHaveLength(3);
     for (const d of denied) expect(d).toMatchObject({ code: 'EGRESS_SECRET', rule: 'credentials:blocking.dlp', host: 'block.test' });
     expect(posts('block')).toHaveLength(1);
+  });
+
+  it('refuses a secret in a URL even on a redacting route (a URL cannot be redacted), before it reaches the upstream', () => {
+    expect(status('redact-url')).toBe('403');
+    expect(ups.redact!.requests.some((r) => r.path.includes('/v1/search'))).toBe(false);
+    expect(events.find((e) => e.type === 'dlp.secret.blocked' && e.part === 'head')).toMatchObject({ rule: 'github-token', route: 'redacting', host: 'redact.test', path: '/v1/search?q=[airlock-redacted:github-token]' });
+    expect(events.find((e) => e.type === 'net.request.denied' && e.host === 'redact.test')).toMatchObject({ code: 'EGRESS_SECRET', path: '/v1/search?q=[airlock-redacted:github-token]' });
   });
 
   it('lets a low-confidence finding through a blocking route, as an alert', () => {
