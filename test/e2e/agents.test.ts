@@ -111,6 +111,11 @@ describe.each(AGENTS)('$tool, the real agent, governed end to end', (agent) => {
       expect(bodies).not.toContain(token);
       expect(events.find((e) => e.type === 'dlp.secret.redacted')).toMatchObject({ rule: 'github-token', route: agent.route, host: agent.host });
       expect(JSON.stringify(events)).not.toContain(token);
+      // Nothing else the real agent sent (prompts, tool schemas, headers, URLs) looked like a secret.
+      // (The agent re-sends its history, so the token is found again in each later request.)
+      const rules = events.filter((e) => String(e.type).startsWith('dlp.')).map((e) => e.rule);
+      expect(rules.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(rules)).toEqual(new Set(['github-token']));
     });
 
     it('checks for no update: the update hosts are denied whatever the agent tries, and the attempt is recorded', () => {
