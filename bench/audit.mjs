@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { createCheckpointSigner, openSqliteStore, verifyLog } from '../src/audit/index.js';
+import { createCheckpointSigner, openSqliteStore, verifyLog, verifyLogPaged } from '../src/audit/index.js';
 import { sampleEvent } from '../src/audit/chain/test-events.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 100_000);
@@ -66,14 +66,19 @@ async function openLoop(store, ratePerS, count) {
 }
 
 async function verifyRate(store) {
+  // As airlock audit verify does it: pages of 1,000 records read from disk and verified
+  // (small pages die young: holding the whole log costs more in garbage collection).
   const started = performance.now();
-  const records = await store.read(0, EVENTS * 4);
   const checkpoints = await store.checkpoints();
-  const verified = performance.now();
-  const report = verifyLog(records, checkpoints, signer.publicKeyPem);
+  const report = await verifyLogPaged((after, limit) => store.read(after, limit), checkpoints, signer.publicKeyPem, 1000);
   const ended = performance.now();
   if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report.firstBad)}`);
-  return { rate: records.length / ((ended - started) / 1000), inMemoryRate: records.length / ((ended - verified) / 1000), records: records.length, checkpoints: report.checkpoints };
+  // Verifying alone, on records already in memory.
+  const records = await store.read(0, EVENTS * 4);
+  const verified = performance.now();
+  verifyLog(records, checkpoints, signer.publicKeyPem);
+  const inMemoryRate = records.length / ((performance.now() - verified) / 1000);
+  return { rate: report.records / ((ended - started) / 1000), inMemoryRate, records: report.records, checkpoints: report.checkpoints };
 }
 
 function sqliteBaseline(dir) {

@@ -40,5 +40,5 @@ export {
 } from './checkpoint.js';
 export type { Checkpoint, CheckpointBody, CheckpointCadence, CheckpointSigner, CheckpointState } from './checkpoint.js';
 export { createCheckpointSigner, exportPublicKey, openSigningKey } from './signing-key.js';
-export { verifyLog } from './verify.js';
-export type { VerifyFinding, VerifyProblem, VerifyReport } from './verify.js';
+export { verifyLog, verifyLogPaged } from './verify.js';
+export type { ReadRecords, VerifyFinding, VerifyProblem, VerifyReport } from './verify.js';

@@ -53,11 +53,46 @@ export function verifyLog(records: readonly ChainedRecord[], checkpoints: readon
     const restored = walkRecords(restoreMovedSeqs(records), wanted);
     if (restored.finding !== undefined) walk = restored;
   }
+  return reportOf(pending, walk, records.length, checkpoints.length, key);
+}
+
+/** Reads the records with seq > afterSeq, in seq order, at most `limit` (a store's read). */
+export type ReadRecords = (afterSeq: number, limit: number) => Promise<readonly ChainedRecord[]>;
+
+/**
+ * verifyLog over a log read in pages: an intact log is checked holding one page at a
+ * time (memory bounded by the page, not the log, and no old-generation garbage), and
+ * gives the same report. At the first record that is not intact it reads the whole log
+ * and hands it to verifyLog, which needs every record to tell an edit from a move.
+ */
+export async function verifyLogPaged(read: ReadRecords, checkpoints: readonly Checkpoint[], publicKeyPem: string, pageSize = 1000): Promise<VerifyReport> {
+  const key = parsePublicKeyPem(publicKeyPem);
+  const pending = rankCheckpoints(checkpoints, key);
+  const walker = createWalker(new Set(pending.map((p) => p.toSeq)));
+  for (let after = 0; ; ) {
+    const page = await read(after, pageSize);
+    for (const r of page) if (!walker.step(r)) return verifyLog(await readWhole(read, pageSize), checkpoints, publicKeyPem);
+    if (page.length < pageSize) break;
+    after = (page[page.length - 1] as ChainedRecord).seq;
+  }
+  return reportOf(pending, walker.walk(), walker.count(), checkpoints.length, key);
+}
+
+async function readWhole(read: ReadRecords, pageSize: number): Promise<ChainedRecord[]> {
+  const records: ChainedRecord[] = [];
+  for (;;) {
+    const page = await read(records.length === 0 ? 0 : (records[records.length - 1] as ChainedRecord).seq, pageSize);
+    for (const r of page) records.push(r);
+    if (page.length < pageSize) return records;
+  }
+}
+
+function reportOf(pending: readonly PendingCheckpoint[], walk: RecordWalk, records: number, checkpoints: number, key: KeyObject): VerifyReport {
   const fromCheckpoints = checkCheckpoints(pending, walk, keyIdOf(key));
   const firstBad = fromCheckpoints.finding ?? walk.finding;
-  const report: VerifyReport = { ok: firstBad === undefined, records: records.length, checkpoints: checkpoints.length };
+  const report: VerifyReport = { ok: firstBad === undefined, records, checkpoints };
   if (firstBad !== undefined) return { ...report, firstBad };
-  const lastSeq = FIRST_SEQ + records.length - 1;
+  const lastSeq = FIRST_SEQ + records - 1;
   if (fromCheckpoints.coveredTo < lastSeq) report.unanchored = { fromSeq: fromCheckpoints.coveredTo + 1, toSeq: lastSeq };
   return report;
 }
@@ -88,22 +123,37 @@ interface RecordWalk {
   heads: Map<number, { root: string; hash: string }>;
 }
 
-/** One pass over the records: the intact prefix, and the Merkle heads checkpoints need. */
-function walkRecords(records: readonly ChainedRecord[], wanted: ReadonlySet<number>): RecordWalk {
+/** The intact prefix, one record at a time: the chain, and the Merkle heads checkpoints need. */
+function createWalker(wanted: ReadonlySet<number>): { step(r: ChainedRecord): boolean; walk(): RecordWalk; count(): number } {
   const tree = createMerkleAccumulator();
   const heads = new Map<number, { root: string; hash: string }>();
   let prevHash = GENESIS_HASH;
+  let count = 0;
+  return {
+    /** False, and nothing changes, when r is not the intact next record. */
+    step(r) {
+      const seq = FIRST_SEQ + count;
+      if (!isIntact(r, seq, prevHash)) return false;
+      tree.append(r.hash);
+      if (wanted.has(seq)) heads.set(seq, { root: tree.root(), hash: r.hash });
+      prevHash = r.hash;
+      count++;
+      return true;
+    },
+    walk: () => ({ lastGoodSeq: FIRST_SEQ + count - 1, heads }),
+    count: () => count,
+  };
+}
+
+/** One pass over the records: the intact prefix, and the Merkle heads checkpoints need. */
+function walkRecords(records: readonly ChainedRecord[], wanted: ReadonlySet<number>): RecordWalk {
+  const walker = createWalker(wanted);
   for (let i = 0; i < records.length; i++) {
-    const r = records[i] as ChainedRecord;
-    const seq = FIRST_SEQ + i;
-    if (!isIntact(r, seq, prevHash)) {
-      return { finding: classifyRecord(records, i, records[i - 1]), lastGoodSeq: seq - 1, heads };
+    if (!walker.step(records[i] as ChainedRecord)) {
+      return { ...walker.walk(), finding: classifyRecord(records, i, records[i - 1]) };
     }
-    tree.append(r.hash);
-    if (wanted.has(seq)) heads.set(seq, { root: tree.root(), hash: r.hash });
-    prevHash = r.hash;
   }
-  return { lastGoodSeq: FIRST_SEQ + records.length - 1, heads };
+  return walker.walk();
 }
 
 /**

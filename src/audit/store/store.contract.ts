@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import { createCheckpointSigner, verifyLog } from '../chain/index.js';
+import { createCheckpointSigner, verifyLog, verifyLogPaged } from '../chain/index.js';
 import type { CheckpointCadence } from '../chain/index.js';
 import type { AuditStore, StoreOptions } from './types.js';
 
@@ -48,7 +48,13 @@ export function describeAuditStoreContract(name: string, makeHarness: () => Prom
       opened.push(store);
       return store;
     };
-    const verifyAll = async (store: AuditStore) => verifyLog(await store.read(0, 1e9), await store.checkpoints(), signer.publicKeyPem);
+    /** verifyLog over the whole log; verifyLogPaged (pages of 7 records) must give the same report. */
+    const verifyAll = async (store: AuditStore) => {
+      const checkpoints = await store.checkpoints();
+      const whole = verifyLog(await store.read(0, 1e9), checkpoints, signer.publicKeyPem);
+      expect(await verifyLogPaged((after, limit) => store.read(after, limit), checkpoints, signer.publicKeyPem, 7)).toEqual(whole);
+      return whole;
+    };
     const fill = async (store: AuditStore, n: number, from = 0) => store.append(Array.from({ length: n }, (_, i) => contractEvent(from + i)));
 
     beforeEach(async () => {

@@ -1,27 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { verifyLog } from '../../audit/index.js';
-import type { AuditStore, ChainedRecord, VerifyReport } from '../../audit/index.js';
+import { verifyLogPaged } from '../../audit/index.js';
+import type { VerifyReport } from '../../audit/index.js';
 import { AirlockError, ERROR_CODES } from '../../core/index.js';
 import { parseOptions, writeJson } from '../args.js';
 import { openSigner, withAuditStore } from '../audit-store.js';
 import type { CliContext } from '../context.js';
 
-const PAGE = 50_000;
-
-/** Reads the whole log in pages of seq order. */
-export async function readAll(store: AuditStore): Promise<ChainedRecord[]> {
-  const records: ChainedRecord[] = [];
-  for (;;) {
-    const page = await store.read(records.length === 0 ? 0 : (records[records.length - 1] as ChainedRecord).seq, PAGE);
-    for (const r of page) records.push(r);
-    if (page.length < PAGE) return records;
-  }
-}
+/** Records held at a time while an intact log is verified. */
+const PAGE = 1000;
 
 export async function verify(ctx: CliContext, args: string[]): Promise<number> {
   const { values } = parseOptions('audit verify', args, { json: { type: 'boolean' }, key: { type: 'string' } });
   const publicKeyPem = values.key === undefined ? (await openSigner(ctx)).publicKeyPem : await readKey(values.key);
-  const report = await withAuditStore(ctx, async (store) => ({ location: store.location, report: verifyLog(await readAll(store), await store.checkpoints(), publicKeyPem) }));
+  const report = await withAuditStore(ctx, async (store) => ({ location: store.location, report: await verifyLogPaged((after, limit) => store.read(after, limit), await store.checkpoints(), publicKeyPem, PAGE) }));
   if (values.json === true) writeJson(ctx.stdout, { location: report.location, ...report.report });
   else ctx.stdout.write(describe(report.location, report.report));
   return report.report.ok ? 0 : ERROR_CODES.AUDIT_TAMPERED.exit;
