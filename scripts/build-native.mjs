@@ -1,9 +1,10 @@
-// Builds the static helpers that run inside sandboxes (see native/*.c).
+// Builds the static helpers (see native/*.c): two run inside sandboxes, airlock-relay
+// relays the proxy's CONNECT tunnels.
 // Static, so they run on any root filesystem the sandbox uses.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
-const HELPERS = ['airlock-pty', 'airlock-bridge'];
+const HELPERS = ['airlock-pty', 'airlock-bridge', 'airlock-relay'];
 
 mkdirSync('dist/native', { recursive: true });
 for (const name of HELPERS) {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createMemorySink } from '../src/audit/index.js';
 import type { AuditEvent, AuditSink } from '../src/audit/index.js';
 import { systemClock } from '../src/core/index.js';
@@ -32,6 +33,8 @@ export interface TestProxyOptions {
   sink?: AuditSink;
   /** Reads the bodies the proxy can read, made once the routes' secrets are read (as a session does). */
   bodyInspector?: (setup: EgressSetup) => BodyInspector | Promise<BodyInspector>;
+  /** Who relays CONNECT tunnels: the native relay (default, as in a session) or Node. */
+  relay?: 'native' | 'node';
 }
 
 /**
@@ -47,9 +50,10 @@ export async function openTestProxy(options: TestProxyOptions = {}): Promise<Tes
   const sink = options.sink ?? (accepting === undefined ? memory : { write: memory.write, close: memory.close, get accepting() { return accepting(); } });
   const setup = await prepareEgress({ policy, sessionId: 'test-session', env: options.env ?? {}, clock: systemClock });
   const bodyInspector = await options.bodyInspector?.(setup);
+  const relayPath = options.relay === 'node' ? undefined : fileURLToPath(new URL('../dist/native/airlock-relay', import.meta.url));
   const proxy = await openProxy({
     sessionId: 'test-session', socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,
-    ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(bodyInspector ? { bodyInspector } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(bodyInspector ? { bodyInspector } : {}), ...(relayPath ? { relayPath } : {}),
   });
   return {
     socketPath: proxy.socketPath, events: memory.events, placeholders: setup.placeholders, caPem: setup.caFiles?.caPem,

@@ -9,6 +9,7 @@ import type { Placeholder } from './credentials/placeholders.js';
 import type { Lookup } from './egress/resolve.js';
 import type { SessionCa } from './tls/session-ca.js';
 import type { Denial } from './deny-codes.js';
+import type { NativeRelay } from './native-relay.js';
 
 export interface ProxyLimits {
   /** Largest request head accepted, as the HTTP parser counts it: header names and values. */
@@ -111,6 +112,8 @@ export interface ProxyContext {
   limits: ProxyLimits;
   agents: { http: HttpAgent; https: HttpsAgent };
   bodyInspector: BodyInspector | undefined;
+  /** The native tunnel relay; tunnels are relayed in Node without it. */
+  relay: NativeRelay | undefined;
 }
 
 /**

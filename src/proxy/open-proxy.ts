@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createSecureContext } from 'node:tls';
 import type { SecureContext } from 'node:tls';
@@ -24,6 +25,8 @@ export interface OpenProxyOptions {
   limits?: Partial<ProxyLimits>;
   /** Reads inspected request bodies (the code-egress map, DLP). */
   bodyInspector?: BodyInspector;
+  /** Host path of dist/native/airlock-relay, which relays CONNECT tunnels natively; without it Node relays them. */
+  relayPath?: string;
 }
 
 export interface ProxyHandle {
@@ -42,6 +45,9 @@ const systemLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: tr
  * audit event; it fails closed (an internal error refuses the request).
  */
 export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle> {
+  if (options.relayPath !== undefined && !existsSync(options.relayPath)) {
+    throw new AirlockError('INTERNAL', `the tunnel relay ${options.relayPath} is missing: run npm run build`);
+  }
   if (Buffer.byteLength(options.socketPath) > MAX_SOCKET_PATH) {
     throw new AirlockError('CONFIG_INVALID', `the proxy socket path ${options.socketPath} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter AIRLOCK_HOME`);
   }
@@ -52,6 +58,7 @@ export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle>
     sessionId: options.sessionId, policy: options.policy, placeholders: options.setup.placeholders, credentials: options.setup.credentials,
     ca: options.setup.ca, upstreamTls, lookup: options.lookup ?? systemLookup, sink: options.sink, clock: options.clock,
     limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(), bodyInspector: options.bodyInspector,
+    relay: options.relayPath === undefined ? undefined : { path: options.relayPath, live: new Set() },
   };
   const targets = new WeakMap<object, InterceptTarget>();
   const inner = createInnerServer(ctx, targets);
@@ -64,6 +71,7 @@ export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle>
       closed ??= new Promise<void>((resolve) => {
         outer.close(() => resolve());
         for (const s of sockets) s.destroy();
+        for (const child of ctx.relay?.live ?? []) child.kill('SIGKILL');
         ctx.agents.http.destroy();
         ctx.agents.https.destroy();
       });

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, Socket as NetSocket } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ProxyContext } from './context.js';
@@ -6,6 +6,8 @@ import { emit } from './context.js';
 import type { HostAllowed, Target } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
 import { writeDenial, writeUpstreamFailure } from './http/deny-response.js';
+import { detach, flushed, HAND_OVER_AFTER_BYTES, runRelay } from './native-relay.js';
+import type { NativeRelay } from './native-relay.js';
 
 export const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
@@ -29,14 +31,15 @@ export async function openTunnel(ctx: ProxyContext, client: Duplex, head: Buffer
     clearTimeout(timer);
     upstream.setNoDelay(true);
     (client as Socket).setNoDelay?.(true);
-    client.write(ESTABLISHED);
-    if (head.length > 0) upstream.write(head);
-    relay(ctx, client, upstream, () => {
+    const closed = (bytesUp: number, bytesDown: number) => {
       emit(ctx, 'net.tunnel.closed', {
         decision: 'allow', rule: host.rule, method: 'CONNECT', host: target.host, port: target.port, address: resolved.address,
-        bytesUp: upstream.bytesWritten, bytesDown: upstream.bytesRead, durationMs: ctx.clock.nowMs() - started, mode: 'tunnel',
+        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, mode: 'tunnel',
       });
-    });
+    };
+    client.write(ESTABLISHED);
+    if (head.length > 0) upstream.write(head);
+    relay(ctx, client, upstream, (native) => closed(upstream.bytesWritten + native.up, upstream.bytesRead + native.down));
   });
   upstream.once('error', (error) => {
     clearTimeout(timer);
@@ -46,9 +49,22 @@ export async function openTunnel(ctx: ProxyContext, client: Duplex, head: Buffer
   });
 }
 
-/** Pipes a and b both ways, keeps half-closes, closes both on error or idleness. */
-export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: () => void): void {
+/** A socket with a file descriptor the relay can take (not a TLS or in-memory stream). */
+function isSocket(s: Duplex): boolean {
+  return s instanceof NetSocket && (s as unknown as { _handle?: { fd?: number } | null })._handle?.fd !== undefined && ((s as unknown as { _handle: { fd: number } })._handle.fd >= 0);
+}
+
+/**
+ * Pipes a (the client) and b (the upstream) both ways, keeps half-closes, closes both on
+ * error or idleness. With the native relay, a tunnel that has carried
+ * HAND_OVER_AFTER_BYTES with both directions still open is handed to it; `onDone` then
+ * also gets the bytes it moved.
+ */
+export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: (native: { up: number; down: number }) => void): void {
+  let native: { kill: () => void } | undefined;
+  let handingOver = false;
   const kill = () => {
+    native?.kill();
     a.destroy();
     b.destroy();
   };
@@ -61,10 +77,54 @@ export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: () => voi
   const total = setTimeout(kill, ctx.limits.totalTimeoutMs);
   let closed = 0;
   const onClose = () => {
-    if (++closed < 2) return;
+    if (++closed < 2 || handingOver) return;
     clearTimeout(total);
-    onDone();
+    onDone({ up: 0, down: 0 });
   };
   a.once('close', onClose);
   b.once('close', onClose);
+  const relayer = ctx.relay;
+  if (relayer === undefined || !isSocket(a) || !isSocket(b)) return;
+  let carried = 0;
+  let ended = false;
+  const onEnd = () => (ended = true);
+  a.once('end', onEnd);
+  b.once('end', onEnd);
+  const count = (c: Buffer) => {
+    carried += c.length;
+    if (carried < HAND_OVER_AFTER_BYTES || ended || handingOver) return;
+    handingOver = true;
+    a.off('data', count);
+    b.off('data', count);
+    void handOver(ctx, relayer, a as Socket, b as Socket).then(
+      (relay) => {
+        native = relay;
+        void relay.done.then((moved) => {
+          clearTimeout(total);
+          a.destroy();
+          b.destroy();
+          onDone(moved);
+        });
+      },
+      () => {
+        handingOver = false;
+        kill();
+      },
+    );
+  };
+  a.on('data', count);
+  b.on('data', count);
+}
+
+/** Takes a busy tunnel out of Node: unpiped, detached, what Node holds flushed, then the native relay. */
+async function handOver(ctx: ProxyContext, relayer: NativeRelay, a: Socket, b: Socket): Promise<ReturnType<typeof runRelay>> {
+  a.unpipe(b);
+  b.unpipe(a);
+  // Node's own idle timers would see no bytes from here on: the relay keeps its own.
+  a.setTimeout(0);
+  b.setTimeout(0);
+  const fromA = detach(a);
+  const fromB = detach(b);
+  await Promise.all([flushed(b, fromA), flushed(a, fromB)]);
+  return runRelay(relayer, ctx.limits.idleTimeoutMs, a, b);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { AirlockError } from '../core/index.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import type { Policy } from '../policy/index.js';
@@ -67,6 +67,8 @@ export async function startEgress(options: EgressWiringOptions): Promise<EgressW
     sessionId: options.sessionId, socketPath, policy: options.policy, setup, sink: options.sink, clock: options.clock,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     ...(bodyInspector === undefined ? {} : { bodyInspector }),
+    // Built beside the bridge (scripts/build-native.mjs).
+    relayPath: join(dirname(options.bridgePath), 'airlock-relay'),
   });
   const mounts: SandboxMount[] = [
     { source: socketPath, target: `${IN}/proxy.sock`, readOnly: true },

@@ -1,0 +1,130 @@
+/**
+ * One suite for both tunnel relays (airlock-relay, native, as sessions run it; and
+ * Node's, without it): bytes both ways untouched, half-closes kept, what Node had read
+ * before the hand-over delivered first and in order, counts in net.tunnel.closed, and
+ * nothing left running when the proxy closes.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestProxy } from '../../test/proxy-harness.js';
+import type { TestProxy } from '../../test/proxy-harness.js';
+import { closedWithin, openTunnelVia } from '../../test/hardening/raw-client.js';
+
+/** Echoes until the client half-closes, then writes "bye" and half-closes too. A server that speaks first says "hello". */
+async function startServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server: Server = createServer({ allowHalfOpen: true }, (s) => {
+    s.write('hello\n');
+    s.on('data', (c: Buffer) => s.write(c));
+    s.on('end', () => s.end('bye\n'));
+    s.on('error', () => s.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+function collect(s: Socket): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('end', () => resolve(Buffer.concat(chunks)));
+    s.resume();
+  });
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe.each(['native', 'node'] as const)('the %s tunnel relay', (relay) => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let proxy: TestProxy;
+  beforeAll(async () => {
+    server = await startServer();
+    proxy = await openTestProxy({ relay, egress: { allow: [{ host: 'echo.test', ports: [server.port], inspect: false, allowPrivate: false }], resolve: { 'echo.test': '127.0.0.1' } } });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await server.close();
+  });
+
+  it('relays 8 MiB both ways untouched, the server speaking first, half-closes kept, and counts them', async () => {
+    const s = await openTunnelVia(proxy.socketPath, `echo.test:${server.port}`);
+    const received = collect(s);
+    const payload = randomBytes(8 * 1024 * 1024);
+    s.end(payload);
+    const got = await received;
+    expect(got.subarray(0, 6).toString()).toBe('hello\n');
+    expect(sha(got.subarray(6, got.length - 4))).toBe(sha(payload));
+    expect(got.subarray(got.length - 4).toString()).toBe('bye\n');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(proxy.events.filter((e) => e.type === 'net.tunnel.closed').at(-1)).toMatchObject({ bytesUp: payload.length, bytesDown: payload.length + 10, host: 'echo.test' });
+  });
+
+  it('delivers bytes the client sent right behind its CONNECT, first and in order', async () => {
+    const s = await new Promise<Socket>((resolve, reject) => {
+      const c = connect({ path: proxy.socketPath, allowHalfOpen: true }, () => resolve(c));
+      c.once('error', reject);
+    });
+    const received = collect(s);
+    s.end(`CONNECT echo.test:${server.port} HTTP/1.1\r\nHost: echo.test\r\n\r\nearly bytes`);
+    const text = (await received).toString('latin1');
+    expect(text).toMatch(/^HTTP\/1\.1 200 [^\r]*\r\n\r\nhello\nearly bytesbye\n$/);
+  });
+});
+
+/** Sends `bytes` through an echo tunnel and resolves once they all came back (the tunnel stays open). */
+function echoThrough(s: Socket, bytes: number, first = false): Promise<void> {
+  return new Promise((resolve) => {
+    let back = first ? -6 : 0; // the server's hello comes first
+    const onData = (c: Buffer) => {
+      back += c.length;
+      if (back >= bytes) {
+        s.off('data', onData);
+        resolve();
+      }
+    };
+    s.on('data', onData);
+    s.resume();
+    s.write(randomBytes(bytes));
+  });
+}
+
+const relaysOf = async (pid: number) => {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync('ps', ['-eo', 'ppid,comm']).toString().split('\n').filter((l) => l.trim().startsWith(`${pid} `) && l.includes('airlock-relay'));
+};
+
+describe('the native relay and the proxy', () => {
+  it('takes over a tunnel that carried a MiB, not before, and ends it after idleTimeoutMs of quiet', async () => {
+    const server = await startServer();
+    const proxy = await openTestProxy({ limits: { idleTimeoutMs: 600 }, egress: { allow: [{ host: 'echo.test', ports: [server.port], inspect: false, allowPrivate: false }], resolve: { 'echo.test': '127.0.0.1' } } });
+    const s = await openTunnelVia(proxy.socketPath, `echo.test:${server.port}`);
+    await echoThrough(s, 100_000, true);
+    expect(await relaysOf(process.pid)).toEqual([]);
+    await echoThrough(s, 2 * 1024 * 1024);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await relaysOf(process.pid)).toHaveLength(1);
+    await echoThrough(s, 1000); // still relayed, in order, after the hand-over
+    const quietSince = Date.now();
+    expect(await closedWithin(s, 3000)).toBe(true);
+    expect(Date.now() - quietSince).toBeGreaterThanOrEqual(550);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(proxy.events.filter((e) => e.type === 'net.tunnel.closed').at(-1)).toMatchObject({ bytesUp: 100_000 + 2 * 1024 * 1024 + 1000 });
+    await proxy.close();
+    await server.close();
+  });
+
+  it('leaves no relay running once the proxy is closed with busy tunnels open', async () => {
+    const server = await startServer();
+    const proxy = await openTestProxy({ egress: { allow: [{ host: 'echo.test', ports: [server.port], inspect: false, allowPrivate: false }], resolve: { 'echo.test': '127.0.0.1' } } });
+    const tunnels = await Promise.all([1, 2, 3].map(() => openTunnelVia(proxy.socketPath, `echo.test:${server.port}`)));
+    await Promise.all(tunnels.map((t) => echoThrough(t, 2 * 1024 * 1024, true)));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await relaysOf(process.pid)).toHaveLength(3);
+    await proxy.close();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await relaysOf(process.pid)).toEqual([]);
+    for (const t of tunnels) t.destroy();
+    await server.close();
+  });
+});
