@@ -27,6 +27,9 @@ export async function withCpu(bench, fn) {
   const client = process.cpuUsage();
   const value = await fn();
   const clientMs = cpuMs(process.cpuUsage(client));
+  // A tunnel's native relay is a child of the proxy: its CPU counts once the relay has
+  // ended (the connection closed) and been reaped.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   const after = [await bench.proxy.call('usage'), await bench.upstream.call('usage'), others()];
   return {
     value,
