@@ -1,6 +1,7 @@
 import { connect, Socket as NetSocket } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type { ProxyContext } from './context.js';
 import { emit } from './context.js';
 import type { HostAllowed, Target } from './egress/decide.js';
@@ -50,8 +51,11 @@ export async function openTunnel(ctx: ProxyContext, client: Duplex, head: Buffer
 }
 
 /** A socket with a file descriptor the relay can take (not a TLS or in-memory stream). */
+/** A plain TCP or Unix socket with its own fd. Never a TLSSocket: splicing its fd would skip TLS. */
 function isSocket(s: Duplex): boolean {
-  return s instanceof NetSocket && (s as unknown as { _handle?: { fd?: number } | null })._handle?.fd !== undefined && ((s as unknown as { _handle: { fd: number } })._handle.fd >= 0);
+  if (!(s instanceof NetSocket) || s instanceof TLSSocket) return false;
+  const fd = (s as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+  return fd !== undefined && fd >= 0;
 }
 
 /**
