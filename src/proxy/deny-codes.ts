@@ -29,3 +29,8 @@ export interface Denial {
   rule?: string;
   message: string;
 }
+
+/** Just the denial of a larger refusal (an inspector's verdict with its events). */
+export function denialOf(verdict: Denial): Denial {
+  return { allow: false, code: verdict.code, message: verdict.message, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }) };
+}

@@ -7,13 +7,14 @@ import type { BodyRequest, BodyStreamInspection, BodyVerdict, HeadVerdict, Inspe
 import { auditGate, emit } from './context.js';
 import { injectCredential } from './credentials/inject.js';
 import { createScrubber, scrubText } from './credentials/scrub.js';
+import { denialOf } from './deny-codes.js';
 import type { Denial } from './deny-codes.js';
 import { decideRequest } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
 import type { Resolved } from './egress/resolve.js';
 import { sendDenial } from './http/deny-response.js';
 import { endToEndHeaders } from './http/hop-by-hop.js';
-import { decodeRequestBody } from './http/request-encoding.js';
+import { contentCodings, decodeRequestBody } from './http/request-encoding.js';
 import { pipeInspected } from './stream-inspect.js';
 import type { BodyRead, InspectedRequest } from './inspected.js';
 import { bodyMisuse, headerMisuse, loggedPath, readForInspection } from './inspected.js';
@@ -39,8 +40,6 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   if (!head.allow) return deny(ctx, req, res, r, head);
   const read = await readForInspection(req, ctx.policy.egress.inspectBodyBytes, ctx.placeholders.length > 0 || ctx.bodyInspector !== undefined);
   const inspected = read.kind === 'whole' ? await inspectWhole(ctx, req, read.body, method, r) : { body: read, rewritten: false, unscanned: read.kind === 'partial' };
-  // Past the cap, a body in plain bytes is still read as it streams, by the inspectors that can.
-  const stream = read.kind === 'partial' && !encoded(req) ? ctx.bodyInspector?.stream?.(bodyRequest(method, r)) : undefined;
   if (!('body' in inspected)) return deny(ctx, req, res, r, inspected);
   if (inspected.unscanned && ctx.policy.egress.overInspectLimit === 'block') {
     return deny(ctx, req, res, r, { allow: false, code: 'EGRESS_BODY_UNINSPECTABLE', message: `the request body is larger than egress.inspectBodyBytes (${ctx.policy.egress.inspectBodyBytes} bytes) and egress.overInspectLimit is block` });
@@ -48,6 +47,9 @@ export async function forwardInspected(ctx: ProxyContext, req: IncomingMessage, 
   const body = inspected.body;
   const resolved = await resolveTarget(r.target.host, { lookup: ctx.lookup, resolveMap: ctx.policy.egress.resolve, allowPrivate: r.host.allowPrivate });
   if (!('ok' in resolved)) return deny(ctx, req, res, r, resolved);
+  // Past the cap, a body in plain bytes is still read as it streams, by the inspectors that can.
+  const plain = contentCodings(req.headers['content-encoding']).length === 0;
+  const stream = read.kind === 'partial' && plain ? ctx.bodyInspector?.stream?.(bodyRequest(method, r)) : undefined;
   const secret = r.host.route === undefined ? undefined : await ctx.credentials.get(r.host.route);
   const tls = r.tls ? await ctx.upstreamTls() : undefined;
   sendUpstream(ctx, req, res, r, { resolved, body, rewritten: inspected.rewritten, unscanned: inspected.unscanned, stream, secret, rule: decision.rule, tls });
@@ -63,11 +65,6 @@ function inspectHead(ctx: ProxyContext, req: IncomingMessage, method: string, r:
   } catch (error) {
     return { allow: false, code: 'PROXY_INTERNAL', message: `the request head could not be inspected (${(error as Error).message}); refused` };
   }
-}
-
-function encoded(req: IncomingMessage): boolean {
-  const coding = req.headers['content-encoding'];
-  return coding !== undefined && coding.trim().toLowerCase() !== 'identity' && coding.trim() !== '';
 }
 
 function bodyRequest(method: string, r: InspectedRequest): BodyRequest {
@@ -109,7 +106,7 @@ async function inspectBody(ctx: ProxyContext, body: Buffer, method: string, r: I
     return { allow: false, code: 'PROXY_INTERNAL', message: `the request body could not be inspected (${(error as Error).message}); refused` };
   }
   emitInspectorEvents(ctx, verdict.events ?? [], method, r);
-  if (!verdict.allow) return { allow: false, code: verdict.code, message: verdict.message, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }) };
+  if (!verdict.allow) return denialOf(verdict);
   return verdict.body === undefined ? { allow: true } : { allow: true, body: verdict.body };
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ClientRequest } from 'node:http';
 import type { BodyStreamInspection, InspectorEvent, StreamVerdict } from './context.js';
+import { denialOf } from './deny-codes.js';
 import type { Denial } from './deny-codes.js';
 
 export interface InspectedPipe {
@@ -25,7 +26,7 @@ export function pipeInspected(req: IncomingMessage, upstream: ClientRequest, hea
     stopped = true;
     req.pause();
     upstream.destroy();
-    on.onDenial({ allow: false, code: verdict.code, message: verdict.message, ...(verdict.rule === undefined ? {} : { rule: verdict.rule }) });
+    on.onDenial(denialOf(verdict));
     return false;
   };
   const feed = (chunk: Buffer): void => {

@@ -36,10 +36,10 @@ export function createDlpInspector(options: DlpInspectorOptions): BodyInspector 
       const scan = scanBody(options.scanner, body, { cache: options.cache });
       const findings = scan.findings.filter((f) => !isPlaceholder(body, f, options.placeholders));
       if (findings.length === 0) return { allow: true, events: [] };
-      const route = options.routes.find((r) => r.name === request.route);
       const high = findings.filter((f) => f.confidence === 'high');
-      const action: DlpAction = high.length === 0 ? 'alert' : (route?.dlp ?? options.policy.onHigh);
-      const rule = route?.dlp === undefined ? 'dlp.onHigh' : `credentials:${route.name}.dlp`;
+      const policy = policyFor(options, request);
+      const action: DlpAction = high.length === 0 ? 'alert' : policy.action;
+      const rule = policy.rule;
       const events = findings.map((f) => findingEvent(f, f.confidence === 'high' ? action : 'alert', request));
       if (action === 'alert') return { allow: true, events };
       if (action === 'block') return blocked(high, request, rule, events);
@@ -72,8 +72,7 @@ export function createDlpInspector(options: DlpInspectorOptions): BodyInspector 
  * headers): a high-confidence one stops the request unless policy only alerts.
  */
 function judgeUnredactable(options: DlpInspectorOptions, findings: readonly Finding[], request: BodyRequest, part: 'body' | 'head'): StreamVerdict {
-  const route = options.routes.find((r) => r.name === request.route);
-  const action: DlpAction = route?.dlp ?? options.policy.onHigh;
+  const { action, rule } = policyFor(options, request);
   const high = findings.filter((f) => f.confidence === 'high');
   const stops = high.length > 0 && action !== 'alert';
   const events = findings.map((f) => {
@@ -81,9 +80,14 @@ function judgeUnredactable(options: DlpInspectorOptions, findings: readonly Find
     return part === 'head' ? { ...e, fields: { ...e.fields, part } } : e;
   });
   if (!stops) return { allow: true, events };
-  const rule = route?.dlp === undefined ? 'dlp.onHigh' : `credentials:${route.name}.dlp`;
   const where = part === 'head' ? "in its URL or headers, which cannot be redacted; DLP refused it" : 'past egress.inspectBodyBytes, where the body streams and cannot be redacted; DLP cut it off before the secret left';
   return { allow: false, code: 'EGRESS_SECRET', rule, message: `the request to ${request.host} carries ${describe(high)} ${where}`, events };
+}
+
+/** What a high-confidence finding does on this request (its route's dlp, else dlp.onHigh), and the policy rule that says so. */
+function policyFor(options: DlpInspectorOptions, request: BodyRequest): { action: DlpAction; rule: string } {
+  const route = options.routes.find((r) => r.name === request.route);
+  return route?.dlp === undefined ? { action: options.policy.onHigh, rule: 'dlp.onHigh' } : { action: route.dlp, rule: `credentials:${route.name}.dlp` };
 }
 
 function blocked(high: readonly Finding[], request: BodyRequest, rule: string, events: readonly InspectorEvent[]): BodyVerdict {
@@ -133,7 +137,8 @@ export function redact(body: Buffer, findings: readonly Finding[]): Buffer | und
   }
   parts.push(body.subarray(at));
   const out = Buffer.concat(parts);
-  return isJson(body) && !isJson(out) ? undefined : out;
+  // One parse in the usual case: the redacted body's. The original is parsed only when that fails.
+  return isJson(out) || !isJson(body) ? out : undefined;
 }
 
 function isJson(body: Buffer): boolean {

@@ -25,16 +25,21 @@ export type DecodedBody =
   /** An encoding Airlock cannot decode, or bytes that do not decode. */
   | { kind: 'unreadable'; why: string };
 
+/** The codings a Content-Encoding header names, in the order applied ("identity" left out). */
+export function contentCodings(contentEncoding: string | undefined): string[] {
+  return (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+}
+
 /**
  * Undoes a request's Content-Encoding (gzip, deflate, br; zstd where Node has it), last
  * applied first, so that a compressed body is inspected like any other. The output is
  * bounded by `cap`: a small body that inflates past it (a zip bomb) is never held.
  */
 export async function decodeRequestBody(body: Buffer, contentEncoding: string | undefined, cap: number): Promise<DecodedBody> {
-  const codings = (contentEncoding ?? '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
+  const codings = contentCodings(contentEncoding);
   let out = body;
   for (const coding of codings.reverse()) {
     const decode = DECODERS[coding];
