@@ -8,6 +8,7 @@
 // listens on 127.0.0.1 or a Unix socket. Sizes can be lowered for a quick look:
 // BENCH_PROXY_BYTES, BENCH_PROXY_REPEATS, BENCH_PROXY_REQUESTS (closed loop),
 // BENCH_PROXY_OPEN_REQUESTS, BENCH_PROXY_RATE, BENCH_PROXY_CONNECTIONS, BENCH_PROXY_SSE_RUNS.
+// BENCH_CPU_PROF=DIR writes a V8 CPU profile of the proxy and upstream processes there.
 //
 // Small-request latency is measured in an open loop: requests are due at a fixed total
 // rate, spread round robin over the connections, and each is timed from when it was due.
@@ -43,6 +44,13 @@ function printThroughput(t) {
     r.runsMbPerS.map((x) => fixed(x, 0)).join(' '),
   ]));
   console.log('   relay CPU: CPU time of the process(es) between client and upstream (proxy; proxy + bridge; squid); the client and upstream share the same 2 cores');
+  // An intercepting proxy receives and sends every byte over TLS in one Node thread: the
+  // direct path's two ends say what that costs, so what one core can carry at best.
+  const d = t.directHttps;
+  const perGiB = d.receiveCpuSPerGiB + d.sendCpuSPerGiB;
+  const ceiling = 2 ** 30 / 1e6 / perGiB;
+  console.log(`   Node's TLS on the direct path: receiving ${fixed(d.receiveCpuSPerGiB, 2)} CPU-s/GiB (client), sending ${fixed(d.sendCpuSPerGiB, 2)} (upstream, HTTP included);`);
+  console.log(`   an intercepting proxy does both in one thread: at most ${fixed(ceiling, 0)} MB/s on one core, ${percent(ceiling / d.mbPerS)} of direct, before any HTTP parsing or copying`);
 }
 
 function printLatency(l) {

@@ -46,13 +46,15 @@ const relayMs = (key, cpu) => (key === 'squidTunnel' ? cpu.squidMs : key.startsW
 /** Downloads of `bytes`, `repeats` rounds over the endpoints in turn (drift hits all alike). */
 export async function measureThroughput(bench, keys, bytes, repeats) {
   for (const k of keys) await download(bench.eps[k], 16 * 2 ** 20); // warm-up: certificates, JIT, pools
-  const runs = Object.fromEntries(keys.map((k) => [k, { mbPerS: [], relayMs: [], bridgeMs: [] }]));
+  const runs = Object.fromEntries(keys.map((k) => [k, { mbPerS: [], relayMs: [], bridgeMs: [], clientMs: [], upstreamMs: [] }]));
   for (let r = 0; r < repeats; r++) {
     for (const k of keys) {
       const { value, cpu } = await withCpu(bench, () => download(bench.eps[k], bytes));
       runs[k].mbPerS.push(value.mbPerS);
       runs[k].relayMs.push(relayMs(k, cpu));
       runs[k].bridgeMs.push(cpu.bridgeMs);
+      runs[k].clientMs.push(cpu.clientMs);
+      runs[k].upstreamMs.push(cpu.upstreamMs);
     }
   }
   const perGiB = (ms) => ms / 1000 / (bytes / 2 ** 30);
@@ -60,6 +62,8 @@ export async function measureThroughput(bench, keys, bytes, repeats) {
     name: bench.eps[k].name, mbPerS: median(runs[k].mbPerS), runsMbPerS: runs[k].mbPerS,
     relayCpuSPerGiB: k.startsWith('direct') ? undefined : perGiB(median(runs[k].relayMs)),
     bridgeCpuSPerGiB: k.startsWith('bridge') ? perGiB(median(runs[k].bridgeMs)) : undefined,
+    // Node's own TLS, each way: what receiving (client) and sending (upstream) cost per GiB.
+    receiveCpuSPerGiB: perGiB(median(runs[k].clientMs)), sendCpuSPerGiB: perGiB(median(runs[k].upstreamMs)),
   }]));
 }
 
