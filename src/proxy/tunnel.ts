@@ -50,7 +50,6 @@ export async function openTunnel(ctx: ProxyContext, client: Duplex, head: Buffer
   });
 }
 
-/** A socket with a file descriptor the relay can take (not a TLS or in-memory stream). */
 /** A plain TCP or Unix socket with its own fd. Never a TLSSocket: splicing its fd would skip TLS. */
 function isSocket(s: Duplex): boolean {
   if (!(s instanceof NetSocket) || s instanceof TLSSocket) return false;

@@ -37,9 +37,8 @@ export function createDlpInspector(options: DlpInspectorOptions): BodyInspector 
       const findings = scan.findings.filter((f) => !isPlaceholder(body, f, options.placeholders));
       if (findings.length === 0) return { allow: true, events: [] };
       const high = findings.filter((f) => f.confidence === 'high');
-      const policy = policyFor(options, request);
-      const action: DlpAction = high.length === 0 ? 'alert' : policy.action;
-      const rule = policy.rule;
+      const { action: onHigh, rule } = policyFor(options, request);
+      const action: DlpAction = high.length === 0 ? 'alert' : onHigh;
       const events = findings.map((f) => findingEvent(f, f.confidence === 'high' ? action : 'alert', request));
       if (action === 'alert') return { allow: true, events };
       if (action === 'block') return blocked(high, request, rule, events);
