@@ -15,6 +15,13 @@ export interface ChainedRecord {
   event: AuditEvent;
 }
 
+/** Where a record sits in the chain: its seq, the hash before it and its own hash. */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
 /** The prevHash of a log's first record: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -72,16 +79,25 @@ export function chainRecord(prev: { seq: number; hash: string } | undefined, eve
  * must not change the object afterwards).
  */
 export function chainEvent(prev: { seq: number; hash: string } | undefined, event: AuditEvent, copy = true): { record: ChainedRecord; eventText: string } {
+  const eventText = canonicalize(event);
+  const link = linkAfter(prev, eventText);
+  // eventText is canonical JSON of an AuditEvent, so parsing it gives an equal AuditEvent.
+  const stored = copy ? (JSON.parse(eventText) as AuditEvent) : event;
+  return { record: { seq: link.seq, prevHash: link.prevHash, hash: link.hash, event: stored }, eventText };
+}
+
+/**
+ * The link of the record after `prev` (undefined for a log's first record) whose event has
+ * the canonical text `eventText`: what a store computes, with no event object at hand.
+ * Throws AirlockError 'INTERNAL' if `prev` is not a record link.
+ */
+export function linkAfter(prev: { seq: number; hash: string } | undefined, eventText: string): ChainLink {
   if (prev !== undefined && (!Number.isSafeInteger(prev.seq) || prev.seq < FIRST_SEQ || !isHexHash(prev.hash))) {
     throw new AirlockError('INTERNAL', 'cannot chain after a record without an integer seq and a SHA-256 hex hash');
   }
   const seq = prev === undefined ? FIRST_SEQ : prev.seq + 1;
   const prevHash = prev === undefined ? GENESIS_HASH : prev.hash;
-  const eventText = canonicalize(event);
-  const text = recordText(seq, prevHash, eventText);
-  // eventText is canonical JSON of an AuditEvent, so parsing it gives an equal AuditEvent.
-  const stored = copy ? (JSON.parse(eventText) as AuditEvent) : event;
-  return { record: { seq, prevHash, hash: hash('sha256', text, 'hex'), event: stored }, eventText };
+  return { seq, prevHash, hash: hash('sha256', recordText(seq, prevHash, eventText), 'hex') };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import { DEFAULT_CHECKPOINT_CADENCE, FIRST_SEQ, chainEvent, createMerkleAccumulator, isCheckpointDue, signCheckpoint } from '../chain/index.js';
+import { DEFAULT_CHECKPOINT_CADENCE, FIRST_SEQ, canonicalize, createMerkleAccumulator, isCheckpointDue, linkAfter, signCheckpoint } from '../chain/index.js';
 import { isHexHash } from '../chain/merkle.js';
-import type { ChainedRecord, Checkpoint, MerkleFrontier } from '../chain/index.js';
+import type { ChainLink, ChainedRecord, Checkpoint, MerkleFrontier } from '../chain/index.js';
+import type { GroupCommit } from './group-commit.js';
 import type { StoreOptions } from './types.js';
 
 /**
@@ -31,8 +32,38 @@ export interface IndexColumns {
   decision: string | null;
 }
 
+/**
+ * An event as a store takes it: its RFC 8785 text (what is hashed and stored) and its
+ * query columns. Made in the caller's thread (prepareEvent), so the store's own thread
+ * handles strings, never the event's object graph.
+ */
+export interface PreparedEvent {
+  text: string;
+  columns: IndexColumns;
+}
+
+/** Prepares an event for a store. Throws AirlockError 'INTERNAL' if it is not JSON data. */
+export function prepareEvent(event: AuditEvent): PreparedEvent {
+  return { text: canonicalize(event), columns: indexColumns(event) };
+}
+
+/**
+ * AuditStore.append over a group commit of prepared events. An event that is not JSON
+ * data rejects its own call (AirlockError 'INTERNAL') before it joins a commit. The
+ * records hold the caller's own event objects.
+ */
+export async function appendEvents(group: GroupCommit<PreparedEvent, ChainLink>, events: readonly AuditEvent[]): Promise<ChainedRecord[]> {
+  const prepared = events.map(prepareEvent);
+  return recordsOf(await group.append(prepared), events);
+}
+
+/** Links with their events: the records an append resolves with. */
+export function recordsOf(links: readonly ChainLink[], events: readonly AuditEvent[]): ChainedRecord[] {
+  return links.map((l, i) => ({ seq: l.seq, prevHash: l.prevHash, hash: l.hash, event: events[i] as AuditEvent }));
+}
+
 export interface StoredRow {
-  record: ChainedRecord;
+  link: ChainLink;
   /** The event's RFC 8785 text, as stored. */
   eventText: string;
   columns: IndexColumns;
@@ -50,9 +81,8 @@ export const EMPTY_HEAD: StoredHead = { seq: FIRST_SEQ - 1, hash: '', frontier: 
 /**
  * Chains `events` after `head` and signs a checkpoint when one is due (`force`: whenever
  * any record is uncovered). Pure: the store writes the result in one commit.
- * Throws AirlockError 'INTERNAL' for an event that is not JSON data.
  */
-export function chainBatch(head: StoredHead, events: readonly AuditEvent[], options: StoreOptions, force = false): ChainedBatch {
+export function chainBatch(head: StoredHead, events: readonly PreparedEvent[], options: StoreOptions, force = false): ChainedBatch {
   const tree = createMerkleAccumulator(head.frontier);
   if (tree.size !== head.seq - FIRST_SEQ + 1) {
     throw new AirlockError('AUDIT_UNAVAILABLE', `the audit store's head is inconsistent (seq ${head.seq}, tree of ${tree.size}): run \`airlock audit verify\``);
@@ -71,12 +101,11 @@ export function chainBatch(head: StoredHead, events: readonly AuditEvent[], opti
     checkpointMs = nowMs;
   };
   for (const event of events) {
-    // No copy: the store keeps eventText, and the caller gets its own event back.
-    const { record, eventText } = chainEvent(last, event, false);
-    tree.append(record.hash);
-    rows.push({ record, eventText, columns: indexColumns(record.event) });
-    last = record;
-    if (record.seq - checkpointSeq >= cadence.everyEvents) sign();
+    const link = linkAfter(last, event.text);
+    tree.append(link.hash);
+    rows.push({ link, eventText: event.text, columns: event.columns });
+    last = link;
+    if (link.seq - checkpointSeq >= cadence.everyEvents) sign();
   }
   const seq = last?.seq ?? head.seq;
   // Before the first checkpoint the clock has nothing to count from: only N events count.

@@ -1,19 +1,17 @@
 import { AirlockError } from '../../core/index.js';
-import type { AuditEvent } from '../event.js';
-import type { ChainedRecord } from '../chain/index.js';
 
-/** Commits one batch of events; the records come back in the same order. */
-export type CommitFn = (events: readonly AuditEvent[]) => ChainedRecord[] | Promise<ChainedRecord[]>;
+/** Commits one batch of items; one result per item comes back, in the same order. */
+export type CommitFn<T, R> = (items: readonly T[]) => R[] | Promise<R[]>;
 
-export interface GroupCommit {
-  append(events: readonly AuditEvent[]): Promise<ChainedRecord[]>;
+export interface GroupCommit<T, R> {
+  append(items: readonly T[]): Promise<R[]>;
   /** Resolves when nothing is pending or in flight. */
   flush(): Promise<void>;
 }
 
-interface Waiter {
-  events: readonly AuditEvent[];
-  resolve: (records: ChainedRecord[]) => void;
+interface Waiter<T, R> {
+  items: readonly T[];
+  resolve: (results: R[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -26,17 +24,17 @@ const MAX_BATCH_EVENTS = 4096;
  * shared commit fails with an error about the data (not the store), each caller's events
  * are retried alone, so one bad event never costs another caller its events.
  */
-export function createGroupCommit(commit: CommitFn): GroupCommit {
-  let pending: Waiter[] = [];
+export function createGroupCommit<T, R>(commit: CommitFn<T, R>): GroupCommit<T, R> {
+  let pending: Waiter<T, R>[] = [];
   let running: Promise<void> | undefined;
 
-  const commitGroup = async (group: Waiter[]): Promise<void> => {
+  const commitGroup = async (group: Waiter<T, R>[]): Promise<void> => {
     try {
-      const records = await commit(group.flatMap((w) => w.events));
+      const records = await commit(group.flatMap((w) => w.items));
       let at = 0;
       for (const w of group) {
-        w.resolve(records.slice(at, at + w.events.length));
-        at += w.events.length;
+        w.resolve(records.slice(at, at + w.items.length));
+        at += w.items.length;
       }
     } catch (error) {
       const dataProblem = error instanceof AirlockError && error.code === 'INTERNAL';
@@ -55,8 +53,8 @@ export function createGroupCommit(commit: CommitFn): GroupCommit {
       // One splice, not a shift per waiter: under a backlog, shift() is linear each time.
       let take = 0;
       let size = 0;
-      while (take < pending.length && (take === 0 || size + (pending[take] as Waiter).events.length <= MAX_BATCH_EVENTS)) {
-        size += (pending[take] as Waiter).events.length;
+      while (take < pending.length && (take === 0 || size + (pending[take] as Waiter<T, R>).items.length <= MAX_BATCH_EVENTS)) {
+        size += (pending[take] as Waiter<T, R>).items.length;
         take++;
       }
       const group = pending.splice(0, take);
@@ -73,10 +71,10 @@ export function createGroupCommit(commit: CommitFn): GroupCommit {
   };
 
   return {
-    append(events) {
-      if (events.length === 0) return Promise.resolve([]);
-      const copy = [...events];
-      const done = new Promise<ChainedRecord[]>((resolve, reject) => pending.push({ events: copy, resolve, reject }));
+    append(items) {
+      if (items.length === 0) return Promise.resolve([]);
+      const copy = [...items];
+      const done = new Promise<R[]>((resolve, reject) => pending.push({ items: copy, resolve, reject }));
       void start();
       return done;
     },

@@ -3,8 +3,8 @@ import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
 import type { ChainedRecord, Checkpoint } from '../chain/index.js';
-import { chainBatch, parseHead } from './batch.js';
-import type { ChainedBatch, StoredHead, StoredRow } from './batch.js';
+import { appendEvents, chainBatch, parseHead } from './batch.js';
+import type { ChainedBatch, PreparedEvent, StoredHead, StoredRow } from './batch.js';
 import { createGroupCommit } from './group-commit.js';
 import { LOCK_CLASS, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK, WRITE_LOCK } from './postgres-schema.js';
 import { whereClause } from './query-sql.js';
@@ -87,13 +87,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw error;
   }
   const begin = `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, ${WRITE_LOCK});${forceSync ? ' SET LOCAL synchronous_commit = on;' : ''}`;
-  const commitBatch = (events: readonly AuditEvent[], force: boolean): Promise<ChainedBatch> =>
+  const commitBatch = (events: readonly PreparedEvent[], force: boolean): Promise<ChainedBatch> =>
     withTransaction(pool, location, 'write', async (client) => {
       const batch = chainBatch(await readHead(client), events, options, force);
       if (batch.rows.length > 0 || batch.checkpoints.length > 0) await client.query(WRITE_SQL, writeParams(batch));
       return batch;
     }, begin);
-  const group = createGroupCommit(async (events) => (await commitBatch(events, false)).rows.map((r) => r.record));
+  const group = createGroupCommit(async (events: readonly PreparedEvent[]) => (await commitBatch(events, false)).rows.map((r) => r.link));
   let closed = false;
   const isClosed = () => new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${location} is closed`);
   const read = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => (closed ? Promise.reject(isClosed()) : withClient(pool, location, 'read', fn));
@@ -101,7 +101,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   return {
     kind: 'postgres',
     location,
-    append: (events) => (closed ? Promise.reject(isClosed()) : group.append(events)),
+    append: (events) => (closed ? Promise.reject(isClosed()) : appendEvents(group, events)),
     read: (afterSeq, limit) =>
       read(async (c) => (await c.query<RecordRow>('SELECT seq, prev_hash, hash, event FROM records WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).rows.map(recordOf)),
     query: (filter) => read((c) => runQuery(c, filter)),
@@ -162,8 +162,8 @@ function writeParams(batch: ChainedBatch): unknown[] {
 /** The rows column by column, for unnest: one statement whatever the batch size, and no 65535-parameter limit. */
 function recordArrays(rows: readonly StoredRow[]): unknown[][] {
   const columns: unknown[][] = Array.from({ length: 12 }, () => []);
-  for (const { record, eventText, columns: c } of rows) {
-    const values = [record.seq, record.prevHash, record.hash, c.id, c.time, c.type, c.sessionId, c.user, c.repo, c.tool, c.decision, eventText];
+  for (const { link, eventText, columns: c } of rows) {
+    const values = [link.seq, link.prevHash, link.hash, c.id, c.time, c.type, c.sessionId, c.user, c.repo, c.tool, c.decision, eventText];
     values.forEach((value, i) => columns[i]?.push(typeof value === 'string' ? withoutNul(value) : value));
   }
   return columns;

@@ -4,9 +4,9 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import type { ChainedRecord, Checkpoint } from '../chain/index.js';
-import { chainBatch, parseHead } from './batch.js';
-import type { ChainedBatch, StoredRow } from './batch.js';
+import type { ChainLink, ChainedRecord, Checkpoint } from '../chain/index.js';
+import { appendEvents, chainBatch, parseHead } from './batch.js';
+import type { ChainedBatch, PreparedEvent, StoredRow } from './batch.js';
 import { createGroupCommit } from './group-commit.js';
 import { whereClause } from './query-sql.js';
 import { parseCheckpointRow, recordOf } from './rows.js';
@@ -24,11 +24,11 @@ type Database = BetterSqlite3.Database;
  * Throws AirlockError 'AUDIT_UNAVAILABLE' when the file cannot be opened or is not an
  * audit store this version understands.
  */
-export async function openSqliteStore(path: string, options: StoreOptions): Promise<AuditStore> {
+export async function openSqliteStore(path: string, options: StoreOptions): Promise<SqliteAuditStore> {
   const db = await openDatabase(path);
   const s = statements(db);
   // One transaction function, made once: better-sqlite3 wraps it in BEGIN IMMEDIATE/COMMIT.
-  const commitTx = db.transaction((events: readonly AuditEvent[], force: boolean): ChainedBatch => {
+  const commitTx = db.transaction((events: readonly PreparedEvent[], force: boolean): ChainedBatch => {
       const batch = chainBatch(parseHead(s.head.get() as Parameters<typeof parseHead>[0]), events, options, force);
       insertRows(s, batch.rows);
       const h = batch.head;
@@ -36,11 +36,12 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
       for (const cp of batch.checkpoints) s.putCheckpoint.run(cp.toSeq, JSON.stringify(cp));
       return batch;
     });
-  const commitBatch = (events: readonly AuditEvent[], force: boolean): ChainedBatch => commitTx.immediate(events, force);
-  const group = createGroupCommit((events) => unavailable(path, () => commitBatch(events, false).rows.map((r) => r.record)));
+  const commitBatch = (events: readonly PreparedEvent[], force: boolean): ChainedBatch => commitTx.immediate(events, force);
+  const group = createGroupCommit((events: readonly PreparedEvent[]) => unavailable(path, () => commitBatch(events, false).rows.map((r) => r.link)));
   let closed = false;
+  const isClosed = () => new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} is closed`);
   const open = <T>(fn: () => T): Promise<T> => {
-    if (closed) return Promise.reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} is closed`));
+    if (closed) return Promise.reject(isClosed());
     return new Promise((resolve, reject) => {
       try {
         resolve(unavailable(path, fn));
@@ -52,7 +53,8 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
   return {
     kind: 'sqlite',
     location: path,
-    append: (events) => (closed ? Promise.reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} is closed`)) : group.append(events)),
+    append: (events) => (closed ? Promise.reject(isClosed()) : appendEvents(group, events)),
+    appendPrepared: (events) => (closed ? Promise.reject(isClosed()) : group.append(events)),
     read: (afterSeq, limit) => open(() => (s.read.all(afterSeq, limit) as RawRecordRow[]).map(recordOfRaw)),
     query: (filter) => open(() => runQuery(db, filter)),
     head: () => open(() => {
@@ -79,6 +81,12 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
       db.close();
     },
   };
+}
+
+/** The SQLite store, with the entry its own thread uses (worker-main.ts). */
+export interface SqliteAuditStore extends AuditStore {
+  /** append() for events already prepared (prepareEvent), resolving with their links. */
+  appendPrepared(events: readonly PreparedEvent[]): Promise<ChainLink[]>;
 }
 
 type RawRecordRow = [number, string, string, string];
@@ -129,7 +137,7 @@ function insertRows(s: ReturnType<typeof statements>, rows: readonly StoredRow[]
 function rowParams(rows: readonly StoredRow[], from: number, count: number): unknown[] {
   const params: unknown[] = [];
   for (let i = from; i < from + count; i++) {
-    const { record: r, eventText, columns: c } = rows[i] as StoredRow;
+    const { link: r, eventText, columns: c } = rows[i] as StoredRow;
     params.push(r.seq, r.prevHash, r.hash, c.id, c.time, c.type, c.sessionId, c.user, c.repo, c.tool, c.decision, eventText);
   }
   return params;

@@ -2,9 +2,10 @@ import { Worker } from 'node:worker_threads';
 import { AirlockError, ERROR_CODES } from '../../core/index.js';
 import type { ErrorCode } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import type { ChainedRecord, Checkpoint } from '../chain/index.js';
+import type { ChainLink, ChainedRecord, Checkpoint } from '../chain/index.js';
+import { prepareEvent, recordsOf } from './batch.js';
 import type { AuditStore } from './types.js';
-import type { AppendedLink, StoreCall, StoreMethod, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
+import type { StoreCall, StoreMethod, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
 
 /**
  * The SQLite store, run in a worker thread of its own (worker-main.ts, built as
@@ -67,8 +68,8 @@ export function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: strin
     kind: 'sqlite',
     location: spec.path,
     async append(events: readonly AuditEvent[]): Promise<ChainedRecord[]> {
-      const links = await call<AppendedLink[]>('append', events);
-      return links.map((l, i) => ({ ...l, event: events[i] as AuditEvent }));
+      const prepared = events.map(prepareEvent);
+      return recordsOf(await call<ChainLink[]>('appendPrepared', prepared), events);
     },
     read: (afterSeq, limit) => call('read', afterSeq, limit),
     query: (filter) => call('query', filter),

@@ -8,29 +8,30 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAirlockError } from '../../core/index.js';
 import { openSigningKey } from '../chain/index.js';
+import type { PreparedEvent } from './batch.js';
 import { openSqliteStore } from './sqlite-store.js';
-import type { AuditStore } from './types.js';
-import type { AppendedLink, StoreCall, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
+import type { SqliteAuditStore } from './sqlite-store.js';
+import type { StoreCall, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('audit-store-worker runs as a worker thread');
 
-async function open(spec: WorkerStoreSpec): Promise<AuditStore> {
+async function open(spec: WorkerStoreSpec): Promise<SqliteAuditStore> {
   const signer = await openSigningKey(spec.keyPath);
   return openSqliteStore(spec.path, { signer, nowMs: Date.now, ...(spec.cadence ? { cadence: spec.cadence } : {}) });
 }
 
-async function serve(store: AuditStore, call: StoreCall): Promise<unknown> {
+async function serve(store: SqliteAuditStore, call: StoreCall): Promise<unknown> {
   const a = call.args;
   switch (call.method) {
-    case 'append': {
-      const records = await store.append(a[0] as Parameters<AuditStore['append']>[0]);
-      return records.map((r): AppendedLink => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash }));
-    }
+    // The caller's thread prepared the events (canonical text and query columns) and
+    // holds the objects: only strings cross, and only the links come back.
+    case 'appendPrepared':
+      return store.appendPrepared(a[0] as PreparedEvent[]);
     case 'read':
       return (await store.read(a[0] as number, a[1] as number)).map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, event: r.event }));
     case 'query':
-      return (await store.query(a[0] as Parameters<AuditStore['query']>[0])).map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, event: r.event }));
+      return (await store.query(a[0] as Parameters<SqliteAuditStore['query']>[0])).map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, event: r.event }));
     case 'head':
       return store.head();
     case 'checkpoint':

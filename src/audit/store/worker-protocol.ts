@@ -7,7 +7,7 @@ export interface WorkerStoreSpec {
   cadence?: CheckpointCadence;
 }
 
-export type StoreMethod = 'append' | 'read' | 'query' | 'head' | 'checkpoint' | 'checkpoints' | 'putBlob' | 'getBlob' | 'getCursor' | 'setCursor' | 'close';
+export type StoreMethod = 'appendPrepared' | 'read' | 'query' | 'head' | 'checkpoint' | 'checkpoints' | 'putBlob' | 'getBlob' | 'getCursor' | 'setCursor' | 'close';
 
 export interface StoreCall {
   id: number;
@@ -22,9 +22,3 @@ export type StoreReply =
 /** The worker's first message: ready, or why it could not open the store. */
 export type WorkerHello = { ready: true; location: string } | { ready: false; error: { code: string; message: string } };
 
-/** append's reply carries only the links: the caller already holds its events. */
-export interface AppendedLink {
-  seq: number;
-  prevHash: string;
-  hash: string;
-}
