@@ -1,7 +1,10 @@
 import type { AuditQuery } from './types.js';
 
-/** Builds the WHERE clause of a query; values go as parameters, never into the text. */
-export function whereClause(filter: AuditQuery, placeholder: (index: number) => string): { sql: string; params: unknown[] } {
+/**
+ * Builds the WHERE clause of a query; values go as parameters, never into the text.
+ * `extra` are the store's own terms (constant SQL, no caller input), ANDed on.
+ */
+export function whereClause(filter: AuditQuery, placeholder: (index: number) => string, extra: readonly string[] = []): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const add = (column: string, op: string, value: unknown) => {
@@ -26,5 +29,6 @@ export function whereClause(filter: AuditQuery, placeholder: (index: number) => 
       parts.push(`type IN (${marks.join(', ')})`);
     }
   }
+  parts.push(...extra);
   return { sql: parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`, params };
 }

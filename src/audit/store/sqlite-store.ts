@@ -1,6 +1,4 @@
 import { hash } from 'node:crypto';
-import { chmod, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
@@ -8,9 +6,9 @@ import type { ChainLink, ChainedRecord, Checkpoint } from '../chain/index.js';
 import { appendEvents, chainBatch, parseHead } from './batch.js';
 import type { ChainedBatch, PreparedEvent, StoredRow } from './batch.js';
 import { createGroupCommit } from './group-commit.js';
-import { whereClause } from './query-sql.js';
 import { parseCheckpointRow, recordOf } from './rows.js';
-import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import { openDatabase } from './sqlite-open.js';
+import { querySqlite } from './sqlite-query.js';
 import type { AuditQuery, AuditStore, StoreOptions } from './types.js';
 
 type Database = BetterSqlite3.Database;
@@ -31,6 +29,11 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
   const commitTx = db.transaction((events: readonly PreparedEvent[], force: boolean): ChainedBatch => {
       const batch = chainBatch(parseHead(s.head.get() as Parameters<typeof parseHead>[0]), events, options, force);
       insertRows(s, batch.rows);
+      const first = batch.rows[0];
+      if (first !== undefined) {
+        s.putSpan.run(first.link.seq);
+        s.putSessions.run(first.link.seq);
+      }
       const h = batch.head;
       s.putHead.run(h.seq, h.hash, JSON.stringify(h.frontier), h.checkpointSeq, h.checkpointMs);
       for (const cp of batch.checkpoints) s.putCheckpoint.run(cp.toSeq, JSON.stringify(cp));
@@ -56,7 +59,7 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
     append: (events) => (closed ? Promise.reject(isClosed()) : appendEvents(group, events)),
     appendPrepared: (events) => (closed ? Promise.reject(isClosed()) : group.append(events)),
     read: (afterSeq, limit) => open(() => (s.read.all(afterSeq, limit) as RawRecordRow[]).map(recordOfRaw)),
-    query: (filter) => open(() => runQuery(db, filter)),
+    query: (filter) => open(() => querySqlite(db, filter)),
     head: () => open(() => {
       const h = parseHead(s.head.get() as Parameters<typeof parseHead>[0]);
       return h.seq < 1 ? undefined : { seq: h.seq, hash: h.hash };
@@ -95,34 +98,6 @@ function recordOfRaw(row: RawRecordRow): ChainedRecord {
   return recordOf({ seq: row[0], prev_hash: row[1], hash: row[2], event: row[3] });
 }
 
-interface RecordRow {
-  seq: number;
-  prev_hash: string;
-  hash: string;
-  event: string;
-}
-
-async function openDatabase(path: string): Promise<Database> {
-  const { default: Sqlite } = await import('better-sqlite3');
-  try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const db = new Sqlite(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 15000');
-    db.exec(SQLITE_SCHEMA);
-    const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string }).value;
-    if (version !== '1') {
-      db.close();
-      throw new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} has schema version ${version}; this Airlock reads version 1: upgrade Airlock`);
-    }
-    await chmod(path, 0o600);
-    return db;
-  } catch (error) {
-    if (error instanceof AirlockError) throw error;
-    throw new AirlockError('AUDIT_UNAVAILABLE', `cannot open the audit store ${path}: ${(error as Error).message}; check the path and its permissions (audit.store.path)`, { cause: error });
-  }
-}
 
 /** Rows per INSERT statement: one statement per row costs more than the row itself. */
 const ROWS_PER_INSERT = 64;
@@ -147,8 +122,14 @@ function statements(db: Database) {
   const values = (n: number) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   return {
     insertMany: db.prepare(INSERT_COLUMNS + values(ROWS_PER_INSERT)),
-    head: db.prepare('SELECT seq, hash, frontier, checkpoint_seq, checkpoint_ms FROM head WHERE one = 1'),
-    putHead: db.prepare('INSERT OR REPLACE INTO head (one, seq, hash, frontier, checkpoint_seq, checkpoint_ms) VALUES (1, ?, ?, ?, ?, ?)'),
+    head: db.prepare('SELECT seq, hash, frontier, checkpoint_seq, checkpoint_ms FROM chain_head WHERE one = 1'),
+    putHead: db.prepare('INSERT OR REPLACE INTO chain_head (one, seq, hash, frontier, checkpoint_seq, checkpoint_ms) VALUES (1, ?, ?, ?, ?, ?)'),
+    // The commit's rows are the records from its first seq on (see sqlite-schema.ts).
+    putSpan: db.prepare('INSERT INTO spans (first_seq, last_seq, min_time, max_time) SELECT min(seq), max(seq), min(time), max(time) FROM records WHERE seq >= ?'),
+    putSessions: db.prepare(
+      'INSERT INTO sessions (session_id, first_seq, last_seq) SELECT session_id, min(seq), max(seq) FROM records WHERE seq >= ? GROUP BY session_id ' +
+        'ON CONFLICT (session_id) DO UPDATE SET first_seq = min(first_seq, excluded.first_seq), last_seq = max(last_seq, excluded.last_seq)',
+    ),
     insert: db.prepare(INSERT_COLUMNS + values(1)),
     putCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (to_seq, body) VALUES (?, ?)'),
     checkpoints: db.prepare('SELECT body FROM checkpoints ORDER BY to_seq'),
@@ -161,15 +142,6 @@ function statements(db: Database) {
       'INSERT INTO cursors (name, seq, updated_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET seq = max(cursors.seq, excluded.seq), updated_ms = excluded.updated_ms',
     ),
   };
-}
-
-function runQuery(db: Database, filter: AuditQuery): ChainedRecord[] {
-  const where = whereClause(filter, () => '?');
-  const order = filter.newest === true ? 'DESC' : 'ASC';
-  const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
-  const rows = db.prepare(`SELECT seq, prev_hash, hash, event FROM records ${where.sql} ORDER BY seq ${order}${limit}`).all(...where.params) as RecordRow[];
-  const records = rows.map(recordOf);
-  return filter.newest === true ? records.reverse() : records;
 }
 
 /** Runs fn; any failure that is not already an AirlockError means the log cannot be used. */

@@ -155,6 +155,34 @@ export function describeAuditStoreContract(name: string, makeHarness: () => Prom
       expect(await ids({ user: "alice' OR '1'='1" })).toEqual([]);
     });
 
+    it('answers queries the same as a full scan across many commits, two writers and late-timed events', async () => {
+      const a = await open();
+      const b = await open();
+      // Interleaved sessions in separate commits from two handles; some events carry a
+      // time older than events committed before them (a slow writer's clock).
+      const late = (i: number) => contractEvent(i, { time: contractEvent(i - 30).time, sessionId: 'ses-late', type: i % 2 === 0 ? 'session.started' : 'credential.used' });
+      for (let round = 0; round < 6; round++) {
+        const from = round * 10;
+        await Promise.all([a.append(Array.from({ length: 5 }, (_, i) => contractEvent(from + i))), b.append(Array.from({ length: 5 }, (_, i) => contractEvent(from + 5 + i)))]);
+        if (round >= 3) await a.append([late(from + 9)]);
+      }
+      const all = await a.read(0, 1000);
+      const scan = (keep: (e: Record<string, unknown>) => boolean) => all.filter((r) => keep(r.event as Record<string, unknown>)).map((r) => r.seq);
+      const seqs = async (q: Parameters<AuditStore['query']>[0]) => (await b.query(q)).map((r) => r.seq);
+      const t = (i: number) => contractEvent(i).time;
+      expect(await seqs({ since: t(5), until: t(12) })).toEqual(scan((e) => (e.time as string) >= t(5) && (e.time as string) < t(12)));
+      expect((await seqs({ since: t(5), until: t(12) })).length).toBeGreaterThan(7);
+      expect(await seqs({ since: t(55) })).toEqual(scan((e) => (e.time as string) >= t(55)));
+      expect(await seqs({ until: t(3) })).toEqual(scan((e) => (e.time as string) < t(3)));
+      expect(await seqs({ sessionId: 'ses-late' })).toEqual(scan((e) => e.sessionId === 'ses-late'));
+      expect(await seqs({ sessionId: 'ses-2', since: t(20) })).toEqual(scan((e) => e.sessionId === 'ses-2' && (e.time as string) >= t(20)));
+      expect(await seqs({ types: ['session.started'], newest: true, limit: 1 })).toEqual(scan((e) => e.type === 'session.started').slice(-1));
+      expect(await seqs({ types: ['credential.used', 'session.started'] })).toEqual(scan((e) => e.type === 'credential.used' || e.type === 'session.started'));
+      expect(await seqs({ sessionId: 'no-such-session' })).toEqual([]);
+      expect(await seqs({ since: '2099-01-01T00:00:00.000Z' })).toEqual([]);
+      expect(await seqs({ until: '2000-01-01T00:00:00.000Z' })).toEqual([]);
+    });
+
     it('keeps blobs by their SHA-256, once', async () => {
       const store = await open();
       const bytes = Buffer.from('diff --git a/x b/x\n+hello\n');

@@ -1,0 +1,43 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { AirlockError } from '../../core/index.js';
+import { SQLITE_MIGRATE_V1, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+
+type Database = BetterSqlite3.Database;
+
+/**
+ * Opens (creating it, mode 0600, when absent) the SQLite file of an audit store: WAL
+ * mode, synchronous=FULL, and the schema this Airlock writes. A version 1 file is
+ * migrated in place, once, under SQLite's write lock (so several processes opening it
+ * at once migrate it once). Throws AirlockError 'AUDIT_UNAVAILABLE' when the file
+ * cannot be opened or holds a schema this Airlock does not know (a newer Airlock's).
+ */
+export async function openDatabase(path: string): Promise<Database> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  let db: Database | undefined;
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    db = new Sqlite(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 15000');
+    const ready = db;
+    db.transaction(() => ensureSchema(ready, path)).immediate();
+    await chmod(path, 0o600);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof AirlockError) throw error;
+    throw new AirlockError('AUDIT_UNAVAILABLE', `cannot open the audit store ${path}: ${(error as Error).message}; check the path and its permissions (audit.store.path)`, { cause: error });
+  }
+}
+
+function ensureSchema(db: Database, path: string): void {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  const version = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value : undefined;
+  if (version === SQLITE_SCHEMA_VERSION) return;
+  if (version === undefined) db.exec(SQLITE_SCHEMA);
+  else if (version === '1') db.exec(SQLITE_MIGRATE_V1);
+  else throw new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} has schema version ${version}; this Airlock reads versions 1 and ${SQLITE_SCHEMA_VERSION}: upgrade Airlock`);
+}
