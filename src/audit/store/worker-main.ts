@@ -4,17 +4,22 @@
  * event's canonicalization and hash would stall the proxy's event loop. Here they stall
  * nothing. The signing key is opened from its file in this thread: a private key is
  * never posted between threads.
+ *
+ * The same script, started with a WalCheckpointerSpec, is the store's WAL checkpointer:
+ * a second thread the store's thread starts once the file is open (wal-checkpointer.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { toAirlockError } from '../../core/index.js';
 import { openSigningKey } from '../chain/index.js';
 import type { PreparedEvent } from './batch.js';
+import { openDatabase } from './sqlite-open.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { SqliteAuditStore } from './sqlite-store.js';
-import type { StoreCall, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
+import type { StoreCall, StoreReply, WalCheckpointerSpec, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
 
-const port = parentPort;
-if (port === null) throw new Error('audit-store-worker runs as a worker thread');
+const port = parentPort as NonNullable<typeof parentPort>;
+if ((parentPort as unknown) === null) throw new Error('audit-store-worker runs as a worker thread');
 
 async function open(spec: WorkerStoreSpec): Promise<SqliteAuditStore> {
   const signer = await openSigningKey(spec.keyPath);
@@ -51,22 +56,57 @@ async function serve(store: SqliteAuditStore, call: StoreCall): Promise<unknown>
   }
 }
 
-const spec = workerData as WorkerStoreSpec;
-open(spec).then(
-  (store) => {
-    port.on('message', (call: StoreCall) => {
-      serve(store, call).then(
-        (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
-        (error: unknown) => {
-          const e = toAirlockError(error);
-          port.postMessage({ id: call.id, ok: false, error: { code: e.code, message: e.message } } satisfies StoreReply);
-        },
-      );
-    });
-    port.postMessage({ ready: true, location: store.location } satisfies WorkerHello);
-  },
-  (error: unknown) => {
-    const e = toAirlockError(error);
-    port.postMessage({ ready: false, error: { code: e.code, message: e.message } } satisfies WorkerHello);
-  },
-);
+/** The checkpointer thread; it stops when its parent posts anything. Failing, it just ends. */
+function checkpointerThread(spec: WalCheckpointerSpec): void {
+  openDatabase(spec.walCheckpointer).then(
+    (db) => {
+      const running = startWalCheckpointer(db);
+      (port as NonNullable<typeof port>).once('message', () => {
+        running.stop();
+        db.close();
+        port?.close();
+      });
+    },
+    () => port?.close(),
+  );
+}
+
+/** Starts the checkpointer beside this store; stop() ends it (and never throws). */
+function startCheckpointerThread(path: string): { stop: () => Promise<void> } {
+  const thread = new Worker(new URL(import.meta.url), { workerData: { walCheckpointer: path } satisfies WalCheckpointerSpec });
+  thread.on('error', () => undefined);
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  return {
+    async stop() {
+      thread.postMessage('stop');
+      await exited;
+    },
+  };
+}
+
+function storeThread(spec: WorkerStoreSpec): void {
+  open(spec).then(
+    (store) => {
+      const checkpointer = startCheckpointerThread(spec.path);
+      port.on('message', (call: StoreCall) => {
+        const answer = call.method === 'close' ? checkpointer.stop().then(() => serve(store, call)) : serve(store, call);
+        answer.then(
+          (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
+          (error: unknown) => {
+            const e = toAirlockError(error);
+            port.postMessage({ id: call.id, ok: false, error: { code: e.code, message: e.message } } satisfies StoreReply);
+          },
+        );
+      });
+      port.postMessage({ ready: true, location: store.location } satisfies WorkerHello);
+    },
+    (error: unknown) => {
+      const e = toAirlockError(error);
+      port.postMessage({ ready: false, error: { code: e.code, message: e.message } } satisfies WorkerHello);
+    },
+  );
+}
+
+const data = workerData as WorkerStoreSpec | WalCheckpointerSpec;
+if ('walCheckpointer' in data) checkpointerThread(data);
+else storeThread(data);

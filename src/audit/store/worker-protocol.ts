@@ -7,6 +7,11 @@ export interface WorkerStoreSpec {
   cadence?: CheckpointCadence;
 }
 
+/** What the store's thread gives the WAL checkpointer thread it starts: the file. */
+export interface WalCheckpointerSpec {
+  walCheckpointer: string;
+}
+
 export type StoreMethod = 'appendPrepared' | 'read' | 'query' | 'head' | 'checkpoint' | 'checkpoints' | 'putBlob' | 'getBlob' | 'getCursor' | 'setCursor' | 'close';
 
 export interface StoreCall {
