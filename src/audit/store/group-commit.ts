@@ -1,5 +1,3 @@
-import { AirlockError } from '../../core/index.js';
-
 /** Commits one batch of items; one result per item comes back, in the same order. */
 export type CommitFn<T, R> = (items: readonly T[]) => R[] | Promise<R[]>;
 
@@ -20,9 +18,9 @@ const MAX_BATCH_EVENTS = 4096;
 
 /**
  * Group commit: appends that arrive in the same turn of the event loop, or while a commit
- * is in flight, are committed together, and each caller gets its own records back. When a
- * shared commit fails with an error about the data (not the store), each caller's events
- * are retried alone, so one bad event never costs another caller its events.
+ * is in flight, are committed together, and each caller gets its own results back. A
+ * failed commit rejects every caller in it (items are checked before they are queued:
+ * what fails here is the store).
  */
 export function createGroupCommit<T, R>(commit: CommitFn<T, R>): GroupCommit<T, R> {
   let pending: Waiter<T, R>[] = [];
@@ -30,18 +28,13 @@ export function createGroupCommit<T, R>(commit: CommitFn<T, R>): GroupCommit<T, 
 
   const commitGroup = async (group: Waiter<T, R>[]): Promise<void> => {
     try {
-      const records = await commit(group.flatMap((w) => w.items));
+      const results = await commit(group.flatMap((w) => w.items));
       let at = 0;
       for (const w of group) {
-        w.resolve(records.slice(at, at + w.items.length));
+        w.resolve(results.slice(at, at + w.items.length));
         at += w.items.length;
       }
     } catch (error) {
-      const dataProblem = error instanceof AirlockError && error.code === 'INTERNAL';
-      if (group.length > 1 && dataProblem) {
-        for (const w of group) await commitGroup([w]);
-        return;
-      }
       for (const w of group) w.reject(error as Error);
     }
   };

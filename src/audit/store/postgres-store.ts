@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { AirlockError } from '../../core/index.js';
-import type { AuditEvent } from '../event.js';
 import type { ChainedRecord, Checkpoint } from '../chain/index.js';
 import { appendEvents, chainBatch, parseHead } from './batch.js';
 import type { ChainedBatch, PreparedEvent, StoredHead, StoredRow } from './batch.js';
@@ -68,8 +67,8 @@ interface RecordRow {
  * synchronous_commit on (forced here if the server turned it off) means the WAL is flushed.
  *
  * `location` is the URL without its password. Every failure to connect, read or write is
- * AirlockError 'AUDIT_UNAVAILABLE' naming the location; errors about the data itself
- * (chainBatch's 'INTERNAL') pass through, so group commit retries each caller alone.
+ * AirlockError 'AUDIT_UNAVAILABLE' naming the location. An event that is not JSON data
+ * rejects its own append (AirlockError 'INTERNAL') before it joins a commit.
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions): Promise<AuditStore> {
   const parsed = parseUrl(url);
@@ -229,7 +228,7 @@ function withTransaction<T>(pool: Pool, location: string, verb: Verb, fn: (clien
   });
 }
 
-/** AirlockErrors (a data error from chainBatch, a schema mismatch) pass through unchanged. */
+/** AirlockErrors (a schema mismatch, a damaged head) pass through unchanged. */
 function unavailable(location: string, verb: Verb, error: unknown): AirlockError {
   if (error instanceof AirlockError) return error;
   return new AirlockError('AUDIT_UNAVAILABLE', `cannot ${verb} the audit store ${location}: ${reason(error)}; ${HINTS[verb]}`, { cause: error });

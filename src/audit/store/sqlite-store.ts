@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AirlockError } from '../../core/index.js';
-import type { AuditEvent } from '../event.js';
 import type { ChainLink, ChainedRecord, Checkpoint } from '../chain/index.js';
 import { appendEvents, chainBatch, parseHead } from './batch.js';
 import type { ChainedBatch, PreparedEvent, StoredRow } from './batch.js';
@@ -9,7 +8,7 @@ import { createGroupCommit } from './group-commit.js';
 import { parseCheckpointRow, recordOf } from './rows.js';
 import { openDatabase } from './sqlite-open.js';
 import { querySqlite } from './sqlite-query.js';
-import type { AuditQuery, AuditStore, StoreOptions } from './types.js';
+import type { AuditStore, StoreOptions } from './types.js';
 
 type Database = BetterSqlite3.Database;
 
@@ -97,7 +96,6 @@ type RawRecordRow = [number, string, string, string];
 function recordOfRaw(row: RawRecordRow): ChainedRecord {
   return recordOf({ seq: row[0], prev_hash: row[1], hash: row[2], event: row[3] });
 }
-
 
 /** Rows per INSERT statement: one statement per row costs more than the row itself. */
 const ROWS_PER_INSERT = 64;
