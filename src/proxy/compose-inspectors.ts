@@ -30,10 +30,14 @@ export function composeInspectors(inspectors: readonly BodyInspector[]): BodyIns
 /** The head inspectors in order, as firstDenial; the path to log is the last one an inspector gave. */
 function composeHeads(inspectors: readonly BodyInspector[], head: Buffer, request: BodyRequest): HeadVerdict {
   let auditPath: string | undefined;
-  const steps = inspectors.filter((i) => i.inspectHead !== undefined).map((i) => () => {
-    const verdict = i.inspectHead?.(head, request) ?? { allow: true, events: [] };
-    auditPath = verdict.auditPath ?? auditPath;
-    return verdict;
+  const steps = inspectors.flatMap((i) => {
+    const inspect = i.inspectHead?.bind(i);
+    if (inspect === undefined) return [];
+    return [() => {
+      const verdict = inspect(head, request);
+      auditPath = verdict.auditPath ?? auditPath;
+      return verdict;
+    }];
   });
   const verdict = firstDenial(steps);
   return auditPath === undefined ? verdict : { ...verdict, auditPath };

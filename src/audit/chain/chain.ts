@@ -69,21 +69,10 @@ export function hashOfRecord(record: ChainedRecord, seq: number = record.seq): s
  * the event is not JSON data or `prev` is not a record link.
  */
 export function chainRecord(prev: { seq: number; hash: string } | undefined, event: AuditEvent): ChainedRecord {
-  return chainEvent(prev, event).record;
-}
-
-/**
- * chainRecord, also giving the event's canonical JSON text: what a store keeps, so that
- * reading it back and hashing it again needs no second serialization. With copy false
- * the record holds `event` itself (a store that keeps the text needs no copy; the caller
- * must not change the object afterwards).
- */
-export function chainEvent(prev: { seq: number; hash: string } | undefined, event: AuditEvent, copy = true): { record: ChainedRecord; eventText: string } {
   const eventText = canonicalize(event);
   const link = linkAfter(prev, eventText);
   // eventText is canonical JSON of an AuditEvent, so parsing it gives an equal AuditEvent.
-  const stored = copy ? (JSON.parse(eventText) as AuditEvent) : event;
-  return { record: { seq: link.seq, prevHash: link.prevHash, hash: link.hash, event: stored }, eventText };
+  return { seq: link.seq, prevHash: link.prevHash, hash: link.hash, event: JSON.parse(eventText) as AuditEvent };
 }
 
 /**

@@ -3,7 +3,6 @@ import type { AuditEvent } from '../event.js';
 import { DEFAULT_CHECKPOINT_CADENCE, FIRST_SEQ, canonicalize, createMerkleAccumulator, isCheckpointDue, linkAfter, signCheckpoint } from '../chain/index.js';
 import { isHexHash } from '../chain/merkle.js';
 import type { ChainLink, ChainedRecord, Checkpoint, MerkleFrontier } from '../chain/index.js';
-import type { GroupCommit } from './group-commit.js';
 import type { StoreOptions } from './types.js';
 
 /**
@@ -48,17 +47,12 @@ export function prepareEvent(event: AuditEvent): PreparedEvent {
 }
 
 /**
- * AuditStore.append over a group commit of prepared events. An event that is not JSON
- * data rejects its own call (AirlockError 'INTERNAL') before it joins a commit. The
- * records hold the caller's own event objects.
+ * AuditStore.append over `appendPrepared` (a group commit, or the store's thread). An
+ * event that is not JSON data rejects its own call (AirlockError 'INTERNAL') before it
+ * joins a commit. The records hold the caller's own event objects.
  */
-export async function appendEvents(group: GroupCommit<PreparedEvent, ChainLink>, events: readonly AuditEvent[]): Promise<ChainedRecord[]> {
-  const prepared = events.map(prepareEvent);
-  return recordsOf(await group.append(prepared), events);
-}
-
-/** Links with their events: the records an append resolves with. */
-export function recordsOf(links: readonly ChainLink[], events: readonly AuditEvent[]): ChainedRecord[] {
+export async function appendEvents(appendPrepared: (events: readonly PreparedEvent[]) => Promise<ChainLink[]>, events: readonly AuditEvent[]): Promise<ChainedRecord[]> {
+  const links = await appendPrepared(events.map(prepareEvent));
   return links.map((l, i) => ({ seq: l.seq, prevHash: l.prevHash, hash: l.hash, event: events[i] as AuditEvent }));
 }
 

@@ -100,7 +100,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   return {
     kind: 'postgres',
     location,
-    append: (events) => (closed ? Promise.reject(isClosed()) : appendEvents(group, events)),
+    append: (events) => (closed ? Promise.reject(isClosed()) : appendEvents(group.append, events)),
     read: (afterSeq, limit) =>
       read(async (c) => (await c.query<RecordRow>('SELECT seq, prev_hash, hash, event FROM records WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).rows.map(recordOf)),
     query: (filter) => read((c) => runQuery(c, filter)),

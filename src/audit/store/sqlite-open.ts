@@ -41,3 +41,12 @@ function ensureSchema(db: Database, path: string): void {
   else if (version === '1') db.exec(SQLITE_MIGRATE_V1);
   else throw new AirlockError('AUDIT_UNAVAILABLE', `the audit store ${path} has schema version ${version}; this Airlock reads versions 1 and ${SQLITE_SCHEMA_VERSION}: upgrade Airlock`);
 }
+
+/**
+ * Another connection to a file openDatabase has already opened (its store's WAL
+ * checkpointer): no schema check, no write lock, no chmod.
+ */
+export async function openSecondConnection(path: string): Promise<Database> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  return new Sqlite(path, { fileMustExist: true });
+}

@@ -7,7 +7,7 @@ import type { ChainedBatch, PreparedEvent, StoredRow } from './batch.js';
 import { createGroupCommit } from './group-commit.js';
 import { parseCheckpointRow, recordOf } from './rows.js';
 import { openDatabase } from './sqlite-open.js';
-import { querySqlite } from './sqlite-query.js';
+import { createSqliteQuery } from './sqlite-query.js';
 import type { AuditStore, StoreOptions } from './types.js';
 
 type Database = BetterSqlite3.Database;
@@ -24,6 +24,7 @@ type Database = BetterSqlite3.Database;
 export async function openSqliteStore(path: string, options: StoreOptions): Promise<SqliteAuditStore> {
   const db = await openDatabase(path);
   const s = statements(db);
+  const query = createSqliteQuery(db);
   // One transaction function, made once: better-sqlite3 wraps it in BEGIN IMMEDIATE/COMMIT.
   const commitTx = db.transaction((events: readonly PreparedEvent[], force: boolean): ChainedBatch => {
       const batch = chainBatch(parseHead(s.head.get() as Parameters<typeof parseHead>[0]), events, options, force);
@@ -55,10 +56,10 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
   return {
     kind: 'sqlite',
     location: path,
-    append: (events) => (closed ? Promise.reject(isClosed()) : appendEvents(group, events)),
+    append: (events) => (closed ? Promise.reject(isClosed()) : appendEvents(group.append, events)),
     appendPrepared: (events) => (closed ? Promise.reject(isClosed()) : group.append(events)),
     read: (afterSeq, limit) => open(() => (s.read.all(afterSeq, limit) as RawRecordRow[]).map(recordOfRaw)),
-    query: (filter) => open(() => querySqlite(db, filter)),
+    query: (filter) => open(() => query(filter)),
     head: () => open(() => {
       const h = parseHead(s.head.get() as Parameters<typeof parseHead>[0]);
       return h.seq < 1 ? undefined : { seq: h.seq, hash: h.hash };

@@ -3,7 +3,7 @@ import { AirlockError, ERROR_CODES } from '../../core/index.js';
 import type { ErrorCode } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
 import type { ChainLink, ChainedRecord, Checkpoint } from '../chain/index.js';
-import { prepareEvent, recordsOf } from './batch.js';
+import { appendEvents } from './batch.js';
 import type { PreparedEvent } from './batch.js';
 import { createTurnBatch } from './turn-batch.js';
 import type { AuditStore } from './types.js';
@@ -72,10 +72,7 @@ export function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: strin
     ready: readyForCaller,
     kind: 'sqlite',
     location: spec.path,
-    async append(events: readonly AuditEvent[]): Promise<ChainedRecord[]> {
-      const prepared = events.map(prepareEvent);
-      return recordsOf(await appendPrepared(prepared), events);
-    },
+    append: (events: readonly AuditEvent[]): Promise<ChainedRecord[]> => appendEvents(appendPrepared, events),
     read: (afterSeq, limit) => call('read', afterSeq, limit),
     query: (filter) => call('query', filter),
     head: () => call('head'),

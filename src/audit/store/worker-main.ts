@@ -12,7 +12,7 @@ import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { toAirlockError } from '../../core/index.js';
 import { openSigningKey } from '../chain/index.js';
 import type { PreparedEvent } from './batch.js';
-import { openDatabase } from './sqlite-open.js';
+import { openSecondConnection } from './sqlite-open.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { SqliteAuditStore } from './sqlite-store.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -26,7 +26,8 @@ async function open(spec: WorkerStoreSpec): Promise<SqliteAuditStore> {
   return openSqliteStore(spec.path, { signer, nowMs: Date.now, ...(spec.cadence ? { cadence: spec.cadence } : {}) });
 }
 
-async function serve(store: SqliteAuditStore, call: StoreCall): Promise<unknown> {
+/** One call of the interface; `close` stops the checkpointer thread first. */
+async function serve(store: SqliteAuditStore, call: StoreCall, stopCheckpointer: () => Promise<void>): Promise<unknown> {
   const a = call.args;
   switch (call.method) {
     // The caller's thread prepared the events (canonical text and query columns) and
@@ -52,13 +53,14 @@ async function serve(store: SqliteAuditStore, call: StoreCall): Promise<unknown>
     case 'setCursor':
       return store.setCursor(a[0] as string, a[1] as number);
     case 'close':
+      await stopCheckpointer();
       return store.close();
   }
 }
 
 /** The checkpointer thread; it stops when its parent posts anything. Failing, it just ends. */
 function checkpointerThread(spec: WalCheckpointerSpec): void {
-  openDatabase(spec.walCheckpointer).then(
+  openSecondConnection(spec.walCheckpointer).then(
     (db) => {
       const running = startWalCheckpointer(db);
       (port as NonNullable<typeof port>).once('message', () => {
@@ -89,8 +91,7 @@ function storeThread(spec: WorkerStoreSpec): void {
     (store) => {
       const checkpointer = startCheckpointerThread(spec.path);
       port.on('message', (call: StoreCall) => {
-        const answer = call.method === 'close' ? checkpointer.stop().then(() => serve(store, call)) : serve(store, call);
-        answer.then(
+        serve(store, call, checkpointer.stop).then(
           (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
           (error: unknown) => {
             const e = toAirlockError(error);
