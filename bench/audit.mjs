@@ -122,14 +122,14 @@ function report(name, append, open, verify, baseline) {
  * thread, as sessions run it; run npm run build first): small requests
  * over keep-alive connections, capacity (closed loop) and latency at 1000/s (open loop).
  * This machine drifts by a quarter between runs, so memory and SQLite runs alternate
- * (m s m s m s m) and each SQLite run is compared with the memory runs either side of
+ * (m s m s ... m, five rounds) and each SQLite run is compared with the memory runs either side of
  * it; the figure is the median of those ratios.
  */
 async function proxyWithAudit(dir) {
   const { openBench } = await import('./proxy/setup.mjs');
   const { measureLatency } = await import('./proxy/sections.mjs');
   const load = { connections: 50, closedRequests: 20_000, openRequests: 10_000, ratePerS: 1000 };
-  const rounds = Number(process.env.BENCH_AUDIT_PROXY_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_AUDIT_PROXY_ROUNDS ?? 5);
   const runs = [];
   for (let i = 0; i < 2 * rounds + 1; i++) {
     const mode = i % 2 === 0 ? 'memory' : 'sqlite';

@@ -116,4 +116,31 @@ describe('audit writer', () => {
     expect((await store.read(0, 10)).map((r) => r.event.n)).toEqual([1, 3]);
     await w.close();
   });
+
+  it('writes share a commit within the interval; record(), flush() and close() do not wait it out', async () => {
+    const commits: number[] = [];
+    const counting = Object.create(store) as AuditStore;
+    counting.append = (events) => {
+      commits.push(events.length);
+      return store.append(events);
+    };
+    // An interval no test could wait out: only the rules above end a pause early.
+    const w = writer({ store: counting, commitIntervalMs: 600_000 });
+    // Each step waits a moment first, so the writer is already pausing when it comes.
+    const moment = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await w.record(event(0));
+    w.write(event(1));
+    await moment();
+    w.write(event(2));
+    await moment();
+    await w.record(event(3));
+    w.write(event(4));
+    await moment();
+    await w.flush();
+    w.write(event(5));
+    await moment();
+    await w.close();
+    expect(commits).toEqual([1, 3, 1, 1]);
+    expect((await store.read(0, 10)).map((r) => r.event.n)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
 });

@@ -25,9 +25,10 @@ export interface AuditWriterOptions {
   /** Fail open holds at most this many unwritten events, then fails closed. */
   maxSpooled?: number;
   /**
-   * At most one commit per this many ms (default 5): under load, events wait a little to
-   * share a commit, so the per-commit cost (a transaction and an fsync) is paid once per
-   * batch instead of once per request.
+   * At most one commit per this many ms (default 20): under load, events wait a little to
+   * share a commit, so the per-commit cost (a transaction, its WAL writes and an fsync) is
+   * paid once per batch instead of once per request. An event someone awaits (record()),
+   * a flush() and a close() do not wait out the interval.
    */
   commitIntervalMs?: number;
 }
@@ -66,9 +67,13 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   const { store, logger } = options;
   const retry = options.retry ?? { initialMs: 200, maxMs: 5000 };
   const maxSpooled = options.maxSpooled ?? 100_000;
-  const intervalMs = options.commitIntervalMs ?? 5;
+  const intervalMs = options.commitIntervalMs ?? 20;
   let lastCommitMs = 0;
   const queue: Queued[] = [];
+  /** Queued events that record() callers await: while any are queued, commits do not wait. */
+  let awaited = 0;
+  /** Ends the pause between commits early (set while the pump pauses). */
+  let hurry: (() => void) | undefined;
   let accepting = true;
   /** The `accepting` last reported to onUnavailable; undefined before any failure. */
   let reported: boolean | undefined;
@@ -103,15 +108,27 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     q.done?.reject(e);
   };
 
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        hurry = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      hurry = done;
+    });
+
   const pump = async (): Promise<void> => {
     while (queue.length > 0) {
       const wait = lastCommitMs + intervalMs - performance.now();
-      if (wait > 0 && queue.length < BATCH && !closing) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0 && queue.length < BATCH && !closing && awaited === 0 && idle.length === 0) await pause(wait);
       lastCommitMs = performance.now();
       const batch = queue.slice(0, BATCH);
       try {
         await commit(batch);
         queue.splice(0, batch.length);
+        awaited -= batch.reduce((n, q) => n + (q.done === undefined ? 0 : 1), 0);
         delayMs = 0;
         options.onCommitted?.();
       } catch (error) {
@@ -138,6 +155,10 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       return;
     }
     queue.push(q);
+    if (q.done !== undefined) {
+      awaited++;
+      hurry?.();
+    }
     if (queue.length > maxSpooled && accepting) {
       accepting = false;
       unavailable(new AirlockError('AUDIT_UNAVAILABLE', `${queue.length} audit events are waiting for ${store.location}, more than the ${maxSpooled} fail-open holds`));
@@ -162,7 +183,9 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     },
     async flush() {
       if (queue.length === 0 && pumping === undefined) return;
-      await new Promise<void>((resolve) => idle.push(resolve));
+      const drained = new Promise<void>((resolve) => idle.push(resolve));
+      hurry?.();
+      await drained;
     },
     async close() {
       if (queue.length > 0 || pumping !== undefined) {
@@ -172,6 +195,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       await pumping;
       if (queue.length > 0) await pump().catch(() => undefined);
       unwritten += queue.length;
+      awaited = 0;
       for (const q of queue.splice(0)) q.done?.reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit event was not written to ${store.location}`));
       for (const wake of idle.splice(0)) wake();
     },
