@@ -14,6 +14,7 @@ import { resolveTarget } from './egress/resolve.js';
 import type { Resolved } from './egress/resolve.js';
 import { sendDenial } from './http/deny-response.js';
 import { endToEndHeaders } from './http/hop-by-hop.js';
+import { relayBody } from './http/relay-body.js';
 import { contentCodings, decodeRequestBody } from './http/request-encoding.js';
 import { pipeInspected } from './stream-inspect.js';
 import type { BodyRead, InspectedRequest } from './inspected.js';
@@ -171,8 +172,7 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
     res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
     res.flushHeaders();
     up.on('data', (c: Buffer) => (bytesDown += c.length));
-    const source = p.secret === undefined ? up : up.pipe(createScrubber(p.secret.reveal(), placeholder));
-    source.pipe(res);
+    relayBody(up, res, p.secret === undefined ? {} : { map: createScrubber(p.secret.reveal(), placeholder) });
     up.on('end', () => {
       emit(ctx, 'net.request.completed', {
         decision: 'allow', rule: p.rule, method: req.method, host: r.target.host, port: r.target.port, path: loggedPath(r), status: up.statusCode,
@@ -204,8 +204,7 @@ function sendUpstream(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
       bytesUp = p.body.head.length;
       upstream.write(p.body.head);
     }
-    req.pipe(upstream);
-    req.resume();
+    relayBody(req, upstream);
   }
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ClientRequest } from 'node:http';
 import type { BodyStreamInspection, InspectorEvent, StreamVerdict } from './context.js';
 import { denialOf } from './deny-codes.js';
+import { RELAY_BUFFER_BYTES } from './http/relay-body.js';
 import type { Denial } from './deny-codes.js';
 
 export interface InspectedPipe {
@@ -34,9 +35,10 @@ export function pipeInspected(req: IncomingMessage, upstream: ClientRequest, hea
     held = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
     const send = held.length - inspection.holdBack;
     if (send <= 0) return;
-    const ok = upstream.write(held.subarray(0, send));
+    upstream.write(held.subarray(0, send));
     held = held.subarray(send);
-    if (!ok) {
+    // As relayBody does: pause only past RELAY_BUFFER_BYTES, not at every false.
+    if (upstream.writableLength > RELAY_BUFFER_BYTES) {
       req.pause();
       upstream.once('drain', () => {
         if (!stopped) req.resume();

@@ -1,26 +1,29 @@
-import { Transform } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
+import type { BodyMap } from '../http/relay-body.js';
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Replaces every occurrence of `secret` with `replacement` in a byte stream, across
  * chunk boundaries. It holds back only a tail that could be the start of the secret,
  * so a stream (SSE) whose chunks end elsewhere is passed on at once, unbuffered.
  */
-export function createScrubber(secret: string, replacement: string): Transform {
+export function createScrubber(secret: string, replacement: string): BodyMap {
   const needle = Buffer.from(secret);
   const swap = Buffer.from(replacement);
-  let pending: Buffer = Buffer.alloc(0);
-  return new Transform({
-    transform(chunk: Buffer, _enc, done: TransformCallback) {
+  let pending: Buffer = EMPTY;
+  return {
+    write(chunk) {
       const data = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       const { out, rest } = scrubBuffer(data, needle, swap);
       pending = rest;
-      done(null, out.length > 0 ? out : undefined);
+      return out.length > 0 ? out : undefined;
     },
-    flush(done: TransformCallback) {
-      done(null, pending.length > 0 ? pending : undefined);
+    end() {
+      const last = pending;
+      pending = EMPTY;
+      return last.length > 0 ? last : undefined;
     },
-  });
+  };
 }
 
 function scrubBuffer(data: Buffer, needle: Buffer, swap: Buffer): { out: Buffer; rest: Buffer } {
@@ -41,7 +44,6 @@ function scrubBuffer(data: Buffer, needle: Buffer, swap: Buffer): { out: Buffer;
   return { out: Buffer.concat(parts), rest: Buffer.from(data.subarray(data.length - keep)) };
 }
 
-const EMPTY = Buffer.alloc(0);
 
 /** Length of the longest suffix of data[from..] that is a proper prefix of needle. */
 function partialTail(data: Buffer, from: number, needle: Buffer): number {
