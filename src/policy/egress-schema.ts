@@ -36,7 +36,8 @@ export const EgressSchema = z.strictObject({
 });
 export type Egress = z.infer<typeof EgressSchema>;
 
-const EnvNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+/** The name of an environment variable. */
+export const EnvNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 export const CredentialSourceSchema = z.union([
   z.strictObject({ env: EnvNameSchema }),

@@ -14,8 +14,6 @@ const AbsolutePathSchema = z
   .string()
   .regex(/^\/(?!.*(^|\/)\.\.?(\/|$)).*$/, 'must be an absolute path without "." or ".." segments');
 
-const EnvNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
-
 export const LimitsSchema = z.strictObject({
   /** Maximum number of processes and threads inside the sandbox. */
   pids: z.int().min(8).max(65_536),

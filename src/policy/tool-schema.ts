@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { EgressRuleSchema } from './egress-schema.js';
-
-const EnvNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+import { EgressRuleSchema, EnvNameSchema } from './egress-schema.js';
 
 /** A path under the sandbox user's home: relative, no "." or ".." segments. */
 const HomePathSchema = z

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret, silentLogger } from '../core/index.js';
 import { createScanCache, createScanner } from '../dlp/index.js';
-import { checksummedToken, createRng, pemBlock, randomChars, BASE62, sampleTokens } from '../dlp/test-tokens.js';
+import { checksummedToken, createRng, randomChars, BASE62, sampleTokens } from '../dlp/test-tokens.js';
 import { builtInPolicy } from '../policy/index.js';
 import type { CredentialRoute } from '../policy/index.js';
 import type { BodyRequest, BodyVerdict, EgressSetup } from '../proxy/index.js';
