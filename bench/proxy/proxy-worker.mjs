@@ -1,6 +1,8 @@
 // Runs the real governance proxy (test/proxy-harness.ts, same code as a session) in its
 // own process for bench/proxy.mjs. Every name resolves through egress.resolve to
 // 127.0.0.1; any other look-up fails, so nothing leaves the machine.
+import v8 from 'node:v8';
+import { setProxyHeapGrowth } from '../../src/proxy/index.ts';
 import { openTestProxy } from '../../test/proxy-harness.ts';
 import { serveParent } from './workers.mjs';
 
@@ -27,6 +29,8 @@ async function auditSink(path) {
 }
 
 process.once('message', async ({ auditDb, ...options }) => {
+  // As airlock run and exec set it (src/cli/session-command.ts).
+  setProxyHeapGrowth((flags) => v8.setFlagsFromString(flags));
   const sink = auditDb === undefined ? undefined : await auditSink(auditDb);
   const proxy = await openTestProxy({ ...options, lookup: noDns, ...(sink ? { sink } : {}) });
   let seen = 0;

@@ -1,7 +1,9 @@
 import type { ReadStream, WriteStream } from 'node:tty';
+import v8 from 'node:v8';
 import { AirlockError, createSessionId } from '../core/index.js';
 import type { DriverName, EffectivePolicy, Tool } from '../policy/index.js';
 import { loadEffectivePolicy } from '../policy/index.js';
+import { setProxyHeapGrowth } from '../proxy/index.js';
 import { chooseDriver } from '../sandbox/index.js';
 import type { SandboxDriver } from '../sandbox/index.js';
 import { PROXY_PORT, collectGarbage, runSession, scopePolicyToTool, toolBaseUrlEnv } from '../session/index.js';
@@ -93,6 +95,8 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
     throw error;
   }
   const store = await opening;
+  // This process relays the session's traffic from here on.
+  setProxyHeapGrowth((flags) => v8.setFlagsFromString(flags));
   const sessionId = createSessionId(ctx.clock.nowMs());
   const workDir = request.review !== true ? repoDir : await makeReviewCopy(ctx.home, sessionId, repoDir).catch(async (error: unknown) => {
     await store.close();

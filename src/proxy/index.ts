@@ -8,6 +8,7 @@
  * Invariant: no real secret reaches the sandbox; a denial is a 403 with X-Airlock-Deny.
  */
 export { openProxy } from './open-proxy.js';
+export { PROXY_HEAP_GROWTH_FLAG, setProxyHeapGrowth } from './heap-growth.js';
 export type { OpenProxyOptions, ProxyHandle } from './open-proxy.js';
 export { prepareEgress, needsInterception } from './egress-setup.js';
 export type { EgressSetup, PrepareEgressOptions } from './egress-setup.js';
