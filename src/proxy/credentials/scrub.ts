@@ -44,7 +44,6 @@ function scrubBuffer(data: Buffer, needle: Buffer, swap: Buffer): { out: Buffer;
   return { out: Buffer.concat(parts), rest: Buffer.from(data.subarray(data.length - keep)) };
 }
 
-
 /** Length of the longest suffix of data[from..] that is a proper prefix of needle. */
 function partialTail(data: Buffer, from: number, needle: Buffer): number {
   const start = Math.max(from, data.length - needle.length + 1);
