@@ -70,8 +70,6 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   const intervalMs = options.commitIntervalMs ?? 20;
   let lastCommitMs = 0;
   const queue: Queued[] = [];
-  /** Queued events that record() callers await: while any are queued, commits do not wait. */
-  let awaited = 0;
   /** Ends the pause between commits early (set while the pump pauses). */
   let hurry: (() => void) | undefined;
   let accepting = true;
@@ -122,13 +120,14 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   const pump = async (): Promise<void> => {
     while (queue.length > 0) {
       const wait = lastCommitMs + intervalMs - performance.now();
-      if (wait > 0 && queue.length < BATCH && !closing && awaited === 0 && idle.length === 0) await pause(wait);
+      // No pause when a batch is full, when closing or flushing, or when a record() caller
+      // awaits a queued event (the scan is short: the queue is under a batch).
+      if (wait > 0 && queue.length < BATCH && !closing && idle.length === 0 && !queue.some((q) => q.done !== undefined)) await pause(wait);
       lastCommitMs = performance.now();
       const batch = queue.slice(0, BATCH);
       try {
         await commit(batch);
         queue.splice(0, batch.length);
-        awaited -= batch.reduce((n, q) => n + (q.done === undefined ? 0 : 1), 0);
         delayMs = 0;
         options.onCommitted?.();
       } catch (error) {
@@ -155,10 +154,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       return;
     }
     queue.push(q);
-    if (q.done !== undefined) {
-      awaited++;
-      hurry?.();
-    }
+    if (q.done !== undefined) hurry?.();
     if (queue.length > maxSpooled && accepting) {
       accepting = false;
       unavailable(new AirlockError('AUDIT_UNAVAILABLE', `${queue.length} audit events are waiting for ${store.location}, more than the ${maxSpooled} fail-open holds`));
@@ -195,7 +191,6 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       await pumping;
       if (queue.length > 0) await pump().catch(() => undefined);
       unwritten += queue.length;
-      awaited = 0;
       for (const q of queue.splice(0)) q.done?.reject(new AirlockError('AUDIT_UNAVAILABLE', `the audit event was not written to ${store.location}`));
       for (const wake of idle.splice(0)) wake();
     },

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ClientRequest } from 'node:http';
 import type { BodyStreamInspection, InspectorEvent, StreamVerdict } from './context.js';
 import { denialOf } from './deny-codes.js';
-import { RELAY_BUFFER_BYTES } from './http/relay-body.js';
+import { createWaitIfFull } from './http/relay-body.js';
 import type { Denial } from './deny-codes.js';
 
 export interface InspectedPipe {
@@ -21,6 +21,7 @@ export interface InspectedPipe {
 export function pipeInspected(req: IncomingMessage, upstream: ClientRequest, head: Buffer, inspection: BodyStreamInspection, on: InspectedPipe): void {
   let held: Buffer = Buffer.alloc(0);
   let stopped = false;
+  const waitIfFull = createWaitIfFull(req, upstream, undefined, () => !stopped);
   const take = (verdict: StreamVerdict): boolean => {
     if (verdict.events !== undefined && verdict.events.length > 0) on.onEvents(verdict.events);
     if (verdict.allow) return true;
@@ -37,13 +38,7 @@ export function pipeInspected(req: IncomingMessage, upstream: ClientRequest, hea
     if (send <= 0) return;
     upstream.write(held.subarray(0, send));
     held = held.subarray(send);
-    // As relayBody does: pause only past RELAY_BUFFER_BYTES, not at every false.
-    if (upstream.writableLength > RELAY_BUFFER_BYTES) {
-      req.pause();
-      upstream.once('drain', () => {
-        if (!stopped) req.resume();
-      });
-    }
+    waitIfFull();
   };
   req.on('data', feed);
   req.on('end', () => {

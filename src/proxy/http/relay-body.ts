@@ -27,16 +27,11 @@ export const RELAY_BUFFER_BYTES = 1024 * 1024;
  */
 export function relayBody(source: Readable, sink: Writable, options: { map?: BodyMap; maxBuffered?: number } = {}): void {
   const { map } = options;
-  const maxBuffered = options.maxBuffered ?? RELAY_BUFFER_BYTES;
+  const waitIfFull = createWaitIfFull(source, sink, options.maxBuffered);
   source.on('data', (chunk: Buffer) => {
     const out = map === undefined ? chunk : map.write(chunk);
     if (out !== undefined) sink.write(out);
-    // Above maxBuffered (more than the sink's own high-water mark), the write just made
-    // returned false, so the sink will emit 'drain'.
-    if (sink.writableLength > maxBuffered) {
-      source.pause();
-      sink.once('drain', () => source.resume());
-    }
+    waitIfFull();
   });
   source.on('end', () => {
     const last = map?.end();
@@ -44,4 +39,25 @@ export function relayBody(source: Readable, sink: Writable, options: { map?: Bod
     else sink.end(last);
   });
   source.resume();
+}
+
+/**
+ * relayBody's back-pressure, for a relay of its own (the stream inspection's): call the
+ * returned function after each write to `sink`. Past `maxBuffered` bytes waiting in the
+ * sink, it pauses `source` until the sink drains, then resumes it unless `mayResume()`
+ * says no (the body was stopped meanwhile). One wait at a time.
+ */
+export function createWaitIfFull(source: Readable, sink: Writable, maxBuffered = RELAY_BUFFER_BYTES, mayResume: () => boolean = () => true): () => void {
+  let waiting = false;
+  return () => {
+    // Above maxBuffered (more than the sink's own high-water mark), the write just made
+    // returned false, so the sink will emit 'drain'.
+    if (waiting || sink.writableLength <= maxBuffered) return;
+    waiting = true;
+    source.pause();
+    sink.once('drain', () => {
+      waiting = false;
+      if (mayResume()) source.resume();
+    });
+  };
 }
