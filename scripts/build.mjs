@@ -9,8 +9,9 @@ rmSync('dist', { recursive: true, force: true });
 const external = ['dockerode', 'better-sqlite3', 'pg'];
 const banner = { js: "import { createRequire as __airlockRequire } from 'node:module'; const require = __airlockRequire(import.meta.url);" };
 await build({
-  // The audit store's worker thread is an entry of its own: dist/cli/audit-store-worker.js.
-  entryPoints: ['src/cli/main.ts', { in: 'src/audit/store/worker-main.ts', out: 'audit-store-worker' }],
+  // The audit store's worker thread and the tunnel relay host are entries of their own:
+  // dist/cli/audit-store-worker.js and dist/cli/relay-host.js.
+  entryPoints: ['src/cli/main.ts', { in: 'src/audit/store/worker-main.ts', out: 'audit-store-worker' }, { in: 'src/proxy/relay-host-main.ts', out: 'relay-host' }],
   bundle: true,
   splitting: true,
   format: 'esm',

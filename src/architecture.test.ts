@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 /** Programs of their own besides the CLI: like cli/, they may read argv and exit. */
-const ENTRY_POINTS = ['model-server/main.ts'];
+const ENTRY_POINTS = ['model-server/main.ts', 'proxy/relay-host-main.ts'];
 
 const SRC = join(import.meta.dirname);
 

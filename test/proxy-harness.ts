@@ -50,10 +50,10 @@ export async function openTestProxy(options: TestProxyOptions = {}): Promise<Tes
   const sink = options.sink ?? (accepting === undefined ? memory : { write: memory.write, close: memory.close, get accepting() { return accepting(); } });
   const setup = await prepareEgress({ policy, sessionId: 'test-session', env: options.env ?? {}, clock: systemClock });
   const bodyInspector = await options.bodyInspector?.(setup);
-  const relayPath = options.relay === 'node' ? undefined : fileURLToPath(new URL('../dist/native/airlock-relay', import.meta.url));
+  const relay = options.relay === 'node' ? undefined : { relayPath: fileURLToPath(new URL('../dist/native/airlock-relay', import.meta.url)), hostPath: fileURLToPath(new URL('../dist/cli/relay-host.js', import.meta.url)) };
   const proxy = await openProxy({
     sessionId: 'test-session', socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,
-    ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(bodyInspector ? { bodyInspector } : {}), ...(relayPath ? { relayPath } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(bodyInspector ? { bodyInspector } : {}), ...(relay ? { relay } : {}),
   });
   return {
     socketPath: proxy.socketPath, events: memory.events, placeholders: setup.placeholders, caPem: setup.caFiles?.caPem,

@@ -27,8 +27,8 @@ export async function withCpu(bench, fn) {
   const client = process.cpuUsage();
   const value = await fn();
   const clientMs = cpuMs(process.cpuUsage(client));
-  // A tunnel's native relay is a child of the proxy: its CPU counts once the relay has
-  // ended (the connection closed) and been reaped.
+  // A tunnel's native relay is a child of the proxy's relay host: its CPU counts once the
+  // relay has ended (the connection closed) and been reaped.
   await new Promise((resolve) => setTimeout(resolve, 200));
   const after = [await bench.proxy.call('usage'), await bench.upstream.call('usage'), others()];
   return {
@@ -125,4 +125,31 @@ export async function measureSse(bench, keys, runs) {
     }
   }
   return Object.fromEntries(keys.map((k) => [k, { name: bench.eps[k].name, warmMs: median(got[k].warm), warmP90Ms: summarize(got[k].warm).p90, coldMs: median(got[k].cold) }]));
+}
+
+/**
+ * What handing a tunnel to the native relay costs the proxy's own process once it has
+ * grown (100 MiB written since it opened, as a session's proxy grows): the longest stall
+ * of its event loop during a 4 MiB tunnelled download (handed over after 1 MiB), and
+ * the time and page faults to write its memory again afterwards. Baseline, same run: a
+ * 512 KiB download that stays in Node. Medians of `rounds`. Run it last: the proxy keeps
+ * the memory.
+ */
+export async function measureHandOver(bench, rounds) {
+  await bench.proxy.call('grow');
+  const kinds = { kept: 512 * 1024, handedOver: 4 * 2 ** 20 };
+  const runs = { kept: [], handedOver: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const [kind, bytes] of Object.entries(kinds)) {
+      await bench.proxy.call('rewrite'); // every run starts from memory just written
+      await bench.proxy.call('watch');
+      await download(bench.eps.tunnel, bytes);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the relay ends with the connection
+      const stallMs = await bench.proxy.call('stall');
+      const rewrite = await bench.proxy.call('rewrite');
+      runs[kind].push({ stallMs, rewriteMs: rewrite.ms, faults: rewrite.faults });
+    }
+  }
+  const pick = (xs, f) => median(xs.map(f));
+  return Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, { bytes: kinds[k], stallMs: pick(xs, (x) => x.stallMs), rewriteMs: pick(xs, (x) => x.rewriteMs), faults: pick(xs, (x) => x.faults) }]));
 }

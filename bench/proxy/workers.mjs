@@ -1,6 +1,6 @@
 // Child processes of the proxy benchmark, each on its own event loop (the machine has
 // two cores: the proxy must not share a loop with the clients or the upstream).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -37,13 +37,28 @@ export async function startWorker(file, init) {
 }
 
 /**
- * The process's CPU plus that of its children that have ended (cutime and cstime in
- * /proc/self/stat): the proxy's native tunnel relays are child processes.
+ * The process's CPU plus that of its children, live and ended, and theirs (utime, stime,
+ * cutime and cstime in /proc/PID/stat): the proxy's native tunnel relays are children of
+ * its relay host, a child process of the proxy.
  */
 function withChildren(usage) {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
   const ticksToUs = (t) => (Number(t) * 1e6) / 100; // USER_HZ: 100 on Linux
-  return { user: usage.user + ticksToUs(fields[13]), system: usage.system + ticksToUs(fields[14]) };
+  const stat = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const self = stat('self');
+  let user = usage.user + ticksToUs(self[13]);
+  let system = usage.system + ticksToUs(self[14]);
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let f;
+    try {
+      f = stat(pid);
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (Number(f[1]) !== process.pid) continue;
+    user += ticksToUs(f[11]) + ticksToUs(f[13]);
+    system += ticksToUs(f[12]) + ticksToUs(f[14]);
+  }
+  return { user, system };
 }
 
 /** Answers {id, type} requests of the parent: 'usage' (CPU, memory) and any in `extra`. */

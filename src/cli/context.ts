@@ -19,8 +19,8 @@ export interface CliContext {
   logger: Logger;
   clock: Clock;
   drivers: DriverSet;
-  /** Static helpers that run inside sandboxes (dist/native). */
-  helpers: { pty: string; bridge: string; auditWorker: string };
+  /** Static helpers that run inside sandboxes (dist/native), and the scripts of airlock's own threads and processes. */
+  helpers: { pty: string; bridge: string; auditWorker: string; relayHost: string };
 }
 
 /** The org policy: AIRLOCK_HOME/policy.yaml (the built-in defaults when it is absent). */
@@ -44,6 +44,7 @@ export function createContext(proc: NodeJS.Process, cliDir: URL): CliContext {
   const ptyHelper = fileURLToPath(new URL('../native/airlock-pty', cliDir));
   const bridge = fileURLToPath(new URL('../native/airlock-bridge', cliDir));
   const auditWorker = fileURLToPath(new URL('./audit-store-worker.js', cliDir));
+  const relayHost = fileURLToPath(new URL('./relay-host.js', cliDir));
   return {
     env,
     cwd: proc.cwd(),
@@ -54,6 +55,6 @@ export function createContext(proc: NodeJS.Process, cliDir: URL): CliContext {
     logger: createStreamLogger({ write: (l) => proc.stderr.write(l), verbose: env.AIRLOCK_DEBUG === '1' }),
     clock: systemClock,
     drivers: createDrivers({ dockerSocket: dockerSocketFrom(env), bwrapPath: env.AIRLOCK_BWRAP ?? 'bwrap', ptyHelper }),
-    helpers: { pty: ptyHelper, bridge, auditWorker },
+    helpers: { pty: ptyHelper, bridge, auditWorker, relayHost },
   };
 }

@@ -110,7 +110,7 @@ export async function runSessionCommand(ctx: CliContext, request: SessionRequest
     const result = await runSession({
       home: ctx.home, repoDir: workDir, sessionId, ...(workDir === repoDir ? {} : { reviewOf: repoDir }), policy, driver, image, argv, toolEnv, toolName: tool, ...(definition ? { tool: definition } : {}), ...(rootfs === undefined ? {} : { rootfs, describeImage: (ref: string) => ctx.drivers.docker.describeImage(ref) }), privileged: process.getuid?.() === 0,
       io: sessionIo(ctx), signals: processSignals, clock: ctx.clock, logger: ctx.logger, ownerPid: process.pid,
-      bridgePath: ctx.helpers.bridge, env: ctx.env,
+      bridgePath: ctx.helpers.bridge, relayHostPath: ctx.helpers.relayHost, env: ctx.env,
       audit: { store, policy: policy.policy.audit, actor: actorOf(ctx), git: createGitRunner({ env: ctx.env }), ...(forwarder ? { sinks: forwarder } : {}) },
     });
     if (workDir !== repoDir) {

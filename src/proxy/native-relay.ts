@@ -1,17 +1,36 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { AirlockError } from '../core/index.js';
+import { RelayHostReplySchema } from './relay-host-protocol.js';
+import type { RelayHostRequest } from './relay-host-protocol.js';
 
-/** The native tunnel relay (dist/native/airlock-relay) and the relays running now. */
+/**
+ * The native tunnel relay: airlock-relay, started for each tunnel by the relay host
+ * (relay-host-main.ts, a process of its own; see there why not by the proxy).
+ */
 export interface NativeRelay {
-  path: string;
-  live: Set<ChildProcess>;
+  /**
+   * Hands both sockets (detached and flushed) to a new relay. Resolves once the host has
+   * them; `done` when the relay ends (at both EOFs, an error or idleness) with the bytes
+   * it moved each way, `kill` ends it sooner. Node keeps its own copies, paused, open and
+   * counted until then. Rejects (AirlockError 'INTERNAL') when the host is gone.
+   */
+  run(idleMs: number, client: Socket, upstream: Socket): Promise<{ done: Promise<{ up: number; down: number }>; kill: () => void }>;
+  /** Ends every relay and the host. */
+  close(): Promise<void>;
+}
+
+export interface RelayHostPaths {
+  /** dist/native/airlock-relay */
+  relayPath: string;
+  /** dist/cli/relay-host.js */
+  hostPath: string;
 }
 
 /**
  * A tunnel is handed to the native relay once it has carried this much: starting a
- * process costs a few ms (and blocks the proxy's event loop while Node forks), which
- * only a bulk transfer earns back; short tunnels stay in Node.
+ * process costs a few ms (the relay host's fork, and the hand-over itself), which only
+ * a bulk transfer earns back; short tunnels stay in Node.
  */
 export const HAND_OVER_AFTER_BYTES = 1024 * 1024;
 
@@ -40,27 +59,54 @@ export function flushed(s: Socket, bytes: Buffer): Promise<void> {
 }
 
 /**
- * Starts airlock-relay on two sockets Node has detached and flushed (its fds 3 and 4,
- * dup'ed: Node keeps its own copies, paused, open and counted until the relay ends).
- * Resolves with the bytes it moved each way when it ends: at both EOFs, an error or
- * idleness; `kill` ends it sooner (the proxy's total limit, its close).
+ * Forks the relay host now, while this process is small (its fork is cheap then).
+ * The host never keeps this process alive on its own.
  */
-export function runRelay(relay: NativeRelay, idleMs: number, client: Socket, upstream: Socket): { done: Promise<{ up: number; down: number }>; kill: () => void } {
-  const child = spawn(relay.path, [String(idleMs)], { stdio: ['ignore', 'pipe', 'ignore', client, upstream] });
-  relay.live.add(child);
-  let out = '';
-  child.stdout?.setEncoding('utf8').on('data', (s: string) => (out += s));
-  const done = new Promise<{ up: number; down: number }>((resolve) => {
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      relay.live.delete(child);
-      const [up, down] = out.trim().split(' ').map(Number);
-      resolve({ up: Number.isFinite(up) ? (up as number) : 0, down: Number.isFinite(down) ? (down as number) : 0 });
-    };
-    child.once('error', end);
-    child.once('close', end);
+export function openRelayHost(paths: RelayHostPaths): NativeRelay {
+  const host = fork(paths.hostPath, [paths.relayPath], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+  host.unref();
+  host.channel?.unref();
+  const running = new Map<number, (moved: { up: number; down: number }) => void>();
+  let nextId = 1;
+  let gone: AirlockError | undefined;
+  const end = (why: string) => {
+    gone ??= new AirlockError('INTERNAL', `the tunnel relay host ${paths.hostPath} ${why}`);
+    for (const resolve of running.values()) resolve({ up: 0, down: 0 });
+    running.clear();
+  };
+  host.on('message', (raw: unknown) => {
+    const m = RelayHostReplySchema.safeParse(raw);
+    if (!m.success) return;
+    running.get(m.data.id)?.({ up: m.data.up, down: m.data.down });
+    running.delete(m.data.id);
   });
-  return { done, kill: () => void child.kill('SIGKILL') };
+  host.on('error', (e) => end(`failed: ${e.message}`));
+  const exited = new Promise<void>((resolve) => host.once('exit', () => resolve()));
+  void exited.then(() => end('has ended'));
+  const send = (message: RelayHostRequest, handle?: Socket) =>
+    new Promise<void>((resolve, reject) => {
+      if (gone !== undefined) return reject(gone);
+      host.send(message, handle, { keepOpen: true }, (error) => (error ? reject(error) : resolve()));
+    });
+  return {
+    async run(idleMs, client, upstream) {
+      const id = nextId++;
+      const done = new Promise<{ up: number; down: number }>((resolve) => running.set(id, resolve));
+      try {
+        await send({ type: 'socket', id, side: 'a', idleMs }, client);
+        await send({ type: 'socket', id, side: 'b', idleMs }, upstream);
+      } catch (error) {
+        running.delete(id);
+        throw error instanceof AirlockError ? error : new AirlockError('INTERNAL', `could not hand a tunnel to the relay host: ${(error as Error).message}`, { cause: error });
+      }
+      return { done, kill: () => void send({ type: 'kill', id }).catch(() => undefined) };
+    },
+    async close() {
+      // The host ends its relays when the channel closes.
+      if (host.connected) host.disconnect();
+      const timer = setTimeout(() => host.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }

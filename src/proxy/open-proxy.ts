@@ -11,6 +11,8 @@ import { DEFAULT_PROXY_LIMITS } from './context.js';
 import type { EgressSetup } from './egress-setup.js';
 import type { Lookup } from './egress/resolve.js';
 import type { InterceptTarget } from './intercept.js';
+import { openRelayHost } from './native-relay.js';
+import type { RelayHostPaths } from './native-relay.js';
 import { createAgents, createInnerServer, createOuterServer, listenOnSocket } from './server.js';
 
 export interface OpenProxyOptions {
@@ -25,8 +27,11 @@ export interface OpenProxyOptions {
   limits?: Partial<ProxyLimits>;
   /** Reads inspected request bodies (the code-egress map, DLP). */
   bodyInspector?: BodyInspector;
-  /** Host path of dist/native/airlock-relay, which relays CONNECT tunnels natively; without it Node relays them. */
-  relayPath?: string;
+  /**
+   * dist/native/airlock-relay, which relays CONNECT tunnels natively, and dist/cli/relay-host.js,
+   * the process that starts it; without them Node relays tunnels itself.
+   */
+  relay?: RelayHostPaths;
 }
 
 export interface ProxyHandle {
@@ -45,8 +50,8 @@ const systemLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: tr
  * audit event; it fails closed (an internal error refuses the request).
  */
 export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle> {
-  if (options.relayPath !== undefined && !existsSync(options.relayPath)) {
-    throw new AirlockError('INTERNAL', `the tunnel relay ${options.relayPath} is missing: run npm run build`);
+  for (const path of options.relay === undefined ? [] : [options.relay.relayPath, options.relay.hostPath]) {
+    if (!existsSync(path)) throw new AirlockError('INTERNAL', `the tunnel relay's ${path} is missing: run npm run build`);
   }
   if (Buffer.byteLength(options.socketPath) > MAX_SOCKET_PATH) {
     throw new AirlockError('CONFIG_INVALID', `the proxy socket path ${options.socketPath} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter AIRLOCK_HOME`);
@@ -58,20 +63,28 @@ export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle>
     sessionId: options.sessionId, policy: options.policy, placeholders: options.setup.placeholders, credentials: options.setup.credentials,
     ca: options.setup.ca, upstreamTls, lookup: options.lookup ?? systemLookup, sink: options.sink, clock: options.clock,
     limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(), bodyInspector: options.bodyInspector,
-    relay: options.relayPath === undefined ? undefined : { path: options.relayPath, live: new Set() },
+    relay: options.relay === undefined ? undefined : openRelayHost(options.relay),
   };
   const targets = new WeakMap<object, InterceptTarget>();
   const inner = createInnerServer(ctx, targets);
   const outer = createOuterServer(ctx, inner, targets);
-  const sockets = await listenOnSocket(outer, options.socketPath);
+  let sockets: Awaited<ReturnType<typeof listenOnSocket>>;
+  try {
+    sockets = await listenOnSocket(outer, options.socketPath);
+  } catch (error) {
+    await ctx.relay?.close();
+    throw error;
+  }
   let closed: Promise<void> | undefined;
   return {
     socketPath: options.socketPath,
     close: () => {
       closed ??= new Promise<void>((resolve) => {
-        outer.close(() => resolve());
+        // Relays first: Node tracks the server's sockets sent to the host, and the server's
+        // close asks the host about them; once the host is gone it does not wait.
+        const relaysEnded = ctx.relay?.close() ?? Promise.resolve();
+        outer.close(() => void relaysEnded.then(() => resolve()));
         for (const s of sockets) s.destroy();
-        for (const child of ctx.relay?.live ?? []) child.kill('SIGKILL');
         ctx.agents.http.destroy();
         ctx.agents.https.destroy();
       });

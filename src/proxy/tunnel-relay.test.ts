@@ -89,10 +89,18 @@ function echoThrough(s: Socket, bytes: number, first = false): Promise<void> {
   });
 }
 
-const relaysOf = async (pid: number) => {
+const processes = async () => {
   const { execFileSync } = await import('node:child_process');
-  return execFileSync('ps', ['-eo', 'ppid,comm']).toString().split('\n').filter((l) => l.trim().startsWith(`${pid} `) && l.includes('airlock-relay'));
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,comm=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/) as [string, string, string]);
 };
+/** airlock-relay processes started by the relay hosts of this process (its children). */
+const relaysOf = async (pid: number) => {
+  const rows = await processes();
+  const children = new Set(rows.filter(([, ppid]) => ppid === String(pid)).map(([p]) => p));
+  return rows.filter(([, ppid, comm]) => children.has(ppid) && comm === 'airlock-relay');
+};
+/** airlock-relay processes this process started itself: a fork of the whole proxy each. */
+const forkedBy = async (pid: number) => (await processes()).filter(([, ppid, comm]) => ppid === String(pid) && comm === 'airlock-relay');
 
 describe('the native relay and the proxy', () => {
   it('takes over a tunnel that carried a MiB, not before, and ends it after idleTimeoutMs of quiet', async () => {
@@ -104,6 +112,7 @@ describe('the native relay and the proxy', () => {
     await echoThrough(s, 2 * 1024 * 1024);
     await new Promise((r) => setTimeout(r, 100));
     expect(await relaysOf(process.pid)).toHaveLength(1);
+    expect(await forkedBy(process.pid)).toEqual([]);
     await echoThrough(s, 1000); // still relayed, in order, after the hand-over
     const quietSince = Date.now();
     expect(await closedWithin(s, 3000)).toBe(true);

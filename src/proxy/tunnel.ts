@@ -7,7 +7,7 @@ import { emit } from './context.js';
 import type { HostAllowed, Target } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
 import { writeDenial, writeUpstreamFailure } from './http/deny-response.js';
-import { detach, flushed, HAND_OVER_AFTER_BYTES, runRelay } from './native-relay.js';
+import { detach, flushed, HAND_OVER_AFTER_BYTES } from './native-relay.js';
 import type { NativeRelay } from './native-relay.js';
 
 export const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
@@ -120,7 +120,7 @@ export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: (native: 
 }
 
 /** Takes a busy tunnel out of Node: unpiped, detached, what Node holds flushed, then the native relay. */
-async function handOver(ctx: ProxyContext, relayer: NativeRelay, a: Socket, b: Socket): Promise<ReturnType<typeof runRelay>> {
+async function handOver(ctx: ProxyContext, relayer: NativeRelay, a: Socket, b: Socket): ReturnType<NativeRelay['run']> {
   a.unpipe(b);
   b.unpipe(a);
   // Node's own idle timers would see no bytes from here on: the relay keeps its own.
@@ -129,5 +129,5 @@ async function handOver(ctx: ProxyContext, relayer: NativeRelay, a: Socket, b: S
   const fromA = detach(a);
   const fromB = detach(b);
   await Promise.all([flushed(b, fromA), flushed(a, fromB)]);
-  return runRelay(relayer, ctx.limits.idleTimeoutMs, a, b);
+  return relayer.run(ctx.limits.idleTimeoutMs, a, b);
 }

@@ -19,6 +19,8 @@ export interface EgressWiringOptions {
   policy: Policy;
   /** Host path of the static bridge helper (dist/native/airlock-bridge). */
   bridgePath: string;
+  /** Host path of dist/cli/relay-host.js, which starts the native tunnel relays (beside the bridge). */
+  relayHostPath: string;
   env: Readonly<Record<string, string | undefined>>;
   sink: AuditSink;
   clock: Clock;
@@ -67,8 +69,8 @@ export async function startEgress(options: EgressWiringOptions): Promise<EgressW
     sessionId: options.sessionId, socketPath, policy: options.policy, setup, sink: options.sink, clock: options.clock,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     ...(bodyInspector === undefined ? {} : { bodyInspector }),
-    // Built beside the bridge (scripts/build-native.mjs).
-    relayPath: join(dirname(options.bridgePath), 'airlock-relay'),
+    // The relay is built beside the bridge (scripts/build-native.mjs).
+    relay: { relayPath: join(dirname(options.bridgePath), 'airlock-relay'), hostPath: options.relayHostPath },
   });
   const mounts: SandboxMount[] = [
     { source: socketPath, target: `${IN}/proxy.sock`, readOnly: true },

@@ -54,6 +54,8 @@ export interface RunSessionOptions {
   ownerPid: number;
   /** Host path of dist/native/airlock-bridge. */
   bridgePath: string;
+  /** Host path of dist/cli/relay-host.js. */
+  relayHostPath: string;
   /** airlock's own environment (credential sources read it; the sandbox never sees it). */
   env: Readonly<Record<string, string | undefined>>;
   /** Name resolution for the proxy (tests pin it; default: the system resolver). */
@@ -126,7 +128,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     const codeIndex = indexRepository(options.repoDir, policy.policy.workspace);
     codeIndex.catch(() => undefined); // a failed index fails each readable request closed instead
     const bodyInspector = (setup: EgressSetup) => createSessionInspector({ home: options.home, policy: policy.policy, setup, codeIndex, logger });
-    egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, env: options.env, sink, clock: options.clock, bodyInspector, ...(options.lookup ? { lookup: options.lookup } : {}) });
+    egress = await startEgress({ sessionId, runDir, policy: policy.policy, bridgePath: options.bridgePath, relayHostPath: options.relayHostPath, env: options.env, sink, clock: options.clock, bodyInspector, ...(options.lookup ? { lookup: options.lookup } : {}) });
     const viewMounts = await sandboxViewMounts(options, runDir);
     const plan = planSession({
       sessionId, policy: policy.policy, repoDir: options.repoDir, image: options.image, rootfs: options.rootfs ?? null, argv: options.argv,
