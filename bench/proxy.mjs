@@ -7,7 +7,8 @@
 // process of their own; airlock-bridge and squid are separate programs. Everything
 // listens on 127.0.0.1 or a Unix socket. Sizes can be lowered for a quick look:
 // BENCH_PROXY_BYTES, BENCH_PROXY_REPEATS, BENCH_PROXY_REQUESTS (closed loop),
-// BENCH_PROXY_OPEN_REQUESTS, BENCH_PROXY_RATE, BENCH_PROXY_CONNECTIONS, BENCH_PROXY_SSE_RUNS.
+// BENCH_PROXY_OPEN_REQUESTS, BENCH_PROXY_RATE, BENCH_PROXY_CONNECTIONS, BENCH_PROXY_SSE_RUNS,
+// BENCH_PROXY_HANDOVER_ROUNDS.
 // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the proxy and upstream processes there.
 //
 // Small-request latency is measured in an open loop: requests are due at a fixed total
