@@ -16,6 +16,8 @@ export interface NativeRelay {
    * counted until then. Rejects (AirlockError 'INTERNAL') when the host is gone.
    */
   run(idleMs: number, client: Socket, upstream: Socket): Promise<{ done: Promise<{ up: number; down: number }>; kill: () => void }>;
+  /** Gets the host going (a tunnel has opened, a hand-over may follow); run() does the same. */
+  warm(): void;
   /** Ends every relay and the host. */
   close(): Promise<void>;
 }
@@ -59,10 +61,32 @@ export function flushed(s: Socket, bytes: Buffer): Promise<void> {
 }
 
 /**
- * Forks the relay host now, while this process is small (its fork is cheap then).
- * The host never keeps this process alive on its own.
+ * The relay host, forked on the first tunnel (warm()) or hand-over, not when the proxy
+ * opens: a session that opens no tunnel never pays for it (forking it at open added
+ * about 150 ms to a whole `airlock exec -- true`), and the first tunnel usually comes
+ * while the proxy is still small, when its one fork is cheap. The host never keeps this
+ * process alive on its own.
  */
 export function openRelayHost(paths: RelayHostPaths): NativeRelay {
+  let host: ReturnType<typeof forkHost> | undefined;
+  let closed = false;
+  const started = () => (host ??= forkHost(paths));
+  return {
+    warm: () => {
+      if (!closed) started();
+    },
+    run: (idleMs, client, upstream) => {
+      if (closed) return Promise.reject(new AirlockError('INTERNAL', 'the proxy is closed: no tunnel is handed over'));
+      return started().run(idleMs, client, upstream);
+    },
+    close: async () => {
+      closed = true;
+      await host?.close();
+    },
+  };
+}
+
+function forkHost(paths: RelayHostPaths): Omit<NativeRelay, 'warm'> {
   const host = fork(paths.hostPath, [paths.relayPath], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
   host.unref();
   host.channel?.unref();

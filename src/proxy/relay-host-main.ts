@@ -1,7 +1,7 @@
 /**
- * The relay host (dist/cli/relay-host.js): a small process the proxy forks once, when it
- * opens, that starts airlock-relay (its one argument) for each tunnel the proxy hands
- * over. Forking costs a process in proportion to its memory: from the proxy, tens of ms
+ * The relay host (dist/cli/relay-host.js): a small process the proxy forks once, on its
+ * first tunnel, that starts airlock-relay (its one argument) for each tunnel the proxy
+ * hands over. Forking costs a process in proportion to its memory: from the proxy, tens of ms
  * with its event loop blocked, and afterwards a page fault on each page the proxy writes
  * again (every page was shared copy-on-write with the child). On this kind of VM a fault
  * costs about 16 us: an intercepted GiB right after a hand-over cost the proxy 40%

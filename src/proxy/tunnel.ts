@@ -88,6 +88,7 @@ export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: (native: 
   b.once('close', onClose);
   const relayer = ctx.relay;
   if (relayer === undefined || !isSocket(a) || !isSocket(b)) return;
+  relayer.warm();
   let carried = 0;
   let ended = false;
   const onEnd = () => (ended = true);
