@@ -86,8 +86,11 @@ process.on('message', (raw: unknown, handle: unknown) => {
   start(m.id, t, a, b).catch(() => finish(m.id, 0, 0));
 });
 
-// The proxy closed the channel, or died: no relay outlives it.
+// The proxy closed the channel, or died: no relay outlives it. The host waits for its
+// relays to end (and reaps them) before it exits.
 process.on('disconnect', () => {
-  for (const t of tunnels.values()) t.child?.kill('SIGKILL');
-  process.exit(0);
+  const relays = [...tunnels.values()].flatMap((t) => (t.child === undefined || t.child.exitCode !== null || t.child.signalCode !== null ? [] : [t.child]));
+  for (const child of relays) child.kill('SIGKILL');
+  void Promise.all(relays.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
 });
