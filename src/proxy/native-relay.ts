@@ -56,8 +56,20 @@ export function detach(s: Socket): Buffer {
 }
 
 /** Writes `bytes` (maybe none) and resolves once they and every earlier write left Node. */
-export function flushed(s: Socket, bytes: Buffer): Promise<void> {
+function flushed(s: Socket, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => s.write(bytes, (error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * Detaches both sides of a tunnel (a: the client, b: the upstream) and writes what each
+ * had already read to the other; resolves once that has left Node, with how much went
+ * each way. The proxy does it before a hand-over, the relay host again on receipt.
+ */
+export async function detachBoth(a: Socket, b: Socket): Promise<{ up: number; down: number }> {
+  const fromA = detach(a);
+  const fromB = detach(b);
+  await Promise.all([flushed(b, fromA), flushed(a, fromB)]);
+  return { up: fromA.length, down: fromB.length };
 }
 
 /**

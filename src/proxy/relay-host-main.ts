@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
-import { detach, flushed } from './native-relay.js';
+import { detachBoth } from './native-relay.js';
 import { RelayHostRequestSchema } from './relay-host-protocol.js';
 import type { RelayHostReply } from './relay-host-protocol.js';
 
@@ -48,10 +48,7 @@ function finish(id: number, up: number, down: number): void {
 
 /** What the host had read from either socket goes to the other first, then the relay takes both. */
 async function start(id: number, t: Tunnel, a: Socket, b: Socket): Promise<void> {
-  const fromA = detach(a);
-  const fromB = detach(b);
-  t.flushed = { up: fromA.length, down: fromB.length };
-  await Promise.all([flushed(b, fromA), flushed(a, fromB)]);
+  t.flushed = await detachBoth(a, b);
   if (t.killed) return finish(id, 0, 0);
   const child = spawn(relayPath as string, [String(t.idleMs)], { stdio: ['ignore', 'pipe', 'ignore', a, b] });
   t.child = child;
@@ -72,9 +69,9 @@ process.on('message', (raw: unknown, handle: unknown) => {
   if (m.type === 'kill') {
     const t = tunnels.get(m.id);
     if (t === undefined) return;
+    // Sent after both sockets, on the same channel: the relay is starting or running.
     t.killed = true;
-    if (t.child !== undefined) t.child.kill('SIGKILL');
-    else if (t.sockets.a === undefined || t.sockets.b === undefined) finish(m.id, 0, 0);
+    t.child?.kill('SIGKILL');
     return;
   }
   let t = tunnels.get(m.id);

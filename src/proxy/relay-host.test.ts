@@ -48,7 +48,6 @@ const handOver = async (host: ChildProcess, id: number, a: Socket, b: Socket, id
   }
 };
 
-const relaysOf = (pid: number) => execFileSync('ps', ['-eo', 'ppid=,comm=']).toString().split('\n').filter((l) => l.trim().startsWith(`${pid} `) && l.includes('airlock-relay'));
 const running = (pid: number) => execFileSync('ps', ['-eo', 'pid=']).toString().split('\n').some((l) => l.trim() === String(pid));
 const relayPidsOf = (pid: number) => execFileSync('ps', ['-eo', 'pid=,ppid=,comm=']).toString().split('\n').map((l) => l.trim().split(/\s+/)).filter(([, ppid, comm]) => ppid === String(pid) && comm === 'airlock-relay').map(([p]) => Number(p));
 
@@ -72,7 +71,7 @@ describe('the relay host', () => {
     expect(sha(await atUpstream)).toBe(sha(up));
     expect(sha(await atClient)).toBe(sha(down));
     await expect.poll(() => replies, { timeout: 5000 }).toEqual([{ type: 'done', id: 1, up: up.length, down: down.length }]);
-    expect(relaysOf(host.pid as number)).toEqual([]);
+    expect(relayPidsOf(host.pid as number)).toEqual([]);
     host.disconnect();
     expect(await exited).toBe(0);
     p.close();

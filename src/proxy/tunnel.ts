@@ -7,7 +7,7 @@ import { emit } from './context.js';
 import type { HostAllowed, Target } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
 import { writeDenial, writeUpstreamFailure } from './http/deny-response.js';
-import { detach, flushed, HAND_OVER_AFTER_BYTES } from './native-relay.js';
+import { detachBoth, HAND_OVER_AFTER_BYTES } from './native-relay.js';
 import type { NativeRelay } from './native-relay.js';
 
 export const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
@@ -127,8 +127,7 @@ async function handOver(ctx: ProxyContext, relayer: NativeRelay, a: Socket, b: S
   // Node's own idle timers would see no bytes from here on: the relay keeps its own.
   a.setTimeout(0);
   b.setTimeout(0);
-  const fromA = detach(a);
-  const fromB = detach(b);
-  await Promise.all([flushed(b, fromA), flushed(a, fromB)]);
+  // What was flushed here counts in the sockets' own bytesWritten.
+  await detachBoth(a, b);
   return relayer.run(ctx.limits.idleTimeoutMs, a, b);
 }
