@@ -49,6 +49,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "send-buffer.h"
+
 #define FLOW_BUFFER_BYTES 65536 /* per direction; the default pipe capacity */
 #define READS_PER_WAKEUP 16     /* fairness: at most 1 MiB per flow before others run */
 #define POOL_MAX 64             /* empty pipes, and buffers, kept for reuse */
@@ -252,6 +254,7 @@ static void open_conn(struct bridge *b, int client) {
   if (c == NULL) { close(client); return; }
   c->fd[SIDE_TCP] = client;
   c->fd[SIDE_PROXY] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (c->fd[SIDE_PROXY] >= 0) widen_send_buffer(c->fd[SIDE_PROXY]);
   for (int s = 0; s < 2; s++) c->flow[s].pipe[0] = c->flow[s].pipe[1] = -1;
   c->flow[SIDE_PROXY].copy = true;
   int r = c->fd[SIDE_PROXY] < 0 ? -1 : connect_proxy(b, c);

@@ -25,6 +25,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "send-buffer.h"
+
 #define CLIENT_FD 3
 #define UPSTREAM_FD 4
 #define PIPE_BYTES 65536
@@ -80,6 +82,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "airlock-relay: fd %d: not usable\n", FDS[i]);
       return 64;
     }
+    widen_send_buffer(FDS[i]);
   }
   int status = 0;
   while (!(flow[0].done && flow[1].done)) {

@@ -7,7 +7,7 @@ import type { AuditEvent, AuditSink } from '../src/audit/index.js';
 import { systemClock } from '../src/core/index.js';
 import { builtInPolicy } from '../src/policy/index.js';
 import type { Policy } from '../src/policy/index.js';
-import { openProxy, prepareEgress } from '../src/proxy/index.js';
+import { loadSendBufferWidener, openProxy, prepareEgress } from '../src/proxy/index.js';
 import type { BodyInspector, EgressSetup, Lookup, Placeholder, ProxyLimits } from '../src/proxy/index.js';
 
 export interface TestProxy {
@@ -51,8 +51,9 @@ export async function openTestProxy(options: TestProxyOptions = {}): Promise<Tes
   const setup = await prepareEgress({ policy, sessionId: 'test-session', env: options.env ?? {}, clock: systemClock });
   const bodyInspector = await options.bodyInspector?.(setup);
   const relay = options.relay === 'node' ? undefined : { relayPath: fileURLToPath(new URL('../dist/native/airlock-relay', import.meta.url)), hostPath: fileURLToPath(new URL('../dist/cli/relay-host.js', import.meta.url)) };
+  const widenSendBuffer = loadSendBufferWidener(fileURLToPath(new URL('../dist/native/airlock-sockets.node', import.meta.url)));
   const proxy = await openProxy({
-    sessionId: 'test-session', socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,
+    sessionId: 'test-session', widenSendBuffer, socketPath: join(dir, 'proxy.sock'), policy, setup, sink, clock: systemClock,
     ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(bodyInspector ? { bodyInspector } : {}), ...(relay ? { relay } : {}),
   });
   return {

@@ -10,6 +10,8 @@
 export { openProxy } from './open-proxy.js';
 export { PROXY_HEAP_GROWTH_FLAG, setProxyHeapGrowth } from './heap-growth.js';
 export type { OpenProxyOptions, ProxyHandle } from './open-proxy.js';
+export { loadSendBufferWidener } from './send-buffer.js';
+export type { WidenSendBuffer } from './send-buffer.js';
 export { prepareEgress, needsInterception } from './egress-setup.js';
 export type { EgressSetup, PrepareEgressOptions } from './egress-setup.js';
 export { placeholderEnv } from './credentials/placeholders.js';

@@ -13,6 +13,7 @@ import type { Lookup } from './egress/resolve.js';
 import type { InterceptTarget } from './intercept.js';
 import { openRelayHost } from './native-relay.js';
 import type { RelayHostPaths } from './native-relay.js';
+import type { WidenSendBuffer } from './send-buffer.js';
 import { createAgents, createInnerServer, createOuterServer, listenOnSocket } from './server.js';
 
 export interface OpenProxyOptions {
@@ -32,6 +33,8 @@ export interface OpenProxyOptions {
    * the process that starts it; without them Node relays tunnels itself.
    */
   relay?: RelayHostPaths;
+  /** Applied to each accepted connection (loadSendBufferWidener); without it sockets keep the kernel's default. */
+  widenSendBuffer?: WidenSendBuffer;
 }
 
 export interface ProxyHandle {
@@ -68,6 +71,8 @@ export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle>
   const targets = new WeakMap<object, InterceptTarget>();
   const inner = createInnerServer(ctx, targets);
   const outer = createOuterServer(ctx, inner, targets);
+  const widen = options.widenSendBuffer;
+  if (widen !== undefined) outer.on('connection', widen);
   let sockets: Awaited<ReturnType<typeof listenOnSocket>>;
   try {
     sockets = await listenOnSocket(outer, options.socketPath);

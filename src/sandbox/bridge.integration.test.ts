@@ -7,6 +7,7 @@ import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../../test/helpers.js';
+import { defaultUnixSendBuffer, socketsOf } from '../../test/socket-buffers.js';
 
 // airlock-bridge (native/airlock-bridge.c) run directly on the host: it needs no sandbox,
 // only loopback TCP and a Unix socket, both real.
@@ -167,6 +168,18 @@ describe('airlock-bridge', () => {
     expect(atProxy).toMatchObject({ bytes: BIG_BYTES, sha: sha(up) });
     expect(atClient).toMatchObject({ bytes: BIG_BYTES, sha: sha(down) });
   }, 60_000);
+
+  it("widens its Unix connection's send buffer, so uploads are not held to 208 KiB in flight", async () => {
+    const { port, socketPath, bridge } = await setUp();
+    await openProxy(socketPath, echo);
+    const socket = dial(port);
+    const back = new Promise<Buffer>((resolve) => socket.once('data', resolve));
+    socket.write('x');
+    expect((await back).toString()).toBe('x');
+    // fds 0-2 are the test's stdio socketpairs; the connection to the proxy is the other one.
+    const toProxy = socketsOf(bridge.child.pid ?? -1, 'unix').filter((s) => s.fd > 2);
+    expect(toProxy.map((s) => s.sendBuffer > defaultUnixSendBuffer())).toEqual([true]);
+  });
 
   it('keeps relaying the reply after the client half-closes', async () => {
     const { port, socketPath } = await setUp();

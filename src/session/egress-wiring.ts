@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { AuditSink } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import type { Policy } from '../policy/index.js';
-import { openProxy, placeholderEnv, prepareEgress } from '../proxy/index.js';
+import { loadSendBufferWidener, openProxy, placeholderEnv, prepareEgress } from '../proxy/index.js';
 import type { BodyInspector, EgressSetup, Lookup, ProxyHandle } from '../proxy/index.js';
 import type { SandboxMount } from '../sandbox/index.js';
 
@@ -71,6 +71,7 @@ export async function startEgress(options: EgressWiringOptions): Promise<EgressW
     ...(bodyInspector === undefined ? {} : { bodyInspector }),
     // The relay is built beside the bridge (scripts/build-native.mjs).
     relay: { relayPath: join(dirname(options.bridgePath), 'airlock-relay'), hostPath: options.relayHostPath },
+    widenSendBuffer: loadSendBufferWidener(join(dirname(options.bridgePath), 'airlock-sockets.node')),
   });
   const mounts: SandboxMount[] = [
     { source: socketPath, target: `${IN}/proxy.sock`, readOnly: true },
