@@ -6,6 +6,8 @@
  *   bytes it had read; it hands both connected sockets over and keeps its own copies
  *   paused until this process ends. Nothing here decides anything: bytes move
  *   untouched both ways until both directions end.
+ *   It dies with the process that started it (the proxy's relay host): no tunnel is
+ *   relayed where the proxy can no longer account for or end it.
  * Output: on exit, one line on stdout: "<bytes client->upstream> <bytes upstream->client>".
  * Exit status: 0 when both directions ended cleanly; 1 on a socket error or after
  *   IDLE_MS with no byte either way (both sockets are then reset); 64 bad usage.
@@ -19,9 +21,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -75,6 +79,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: airlock-relay IDLE_MS (fd 3: client, fd 4: upstream)\n");
     return 64;
   }
+  /* Killed with the host; a host already gone before the call was made leaves us adopted. */
+  pid_t host = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != host) return 1;
   struct flow flow[2] = {{.pipe = {-1, -1}}, {.pipe = {-1, -1}}};
   for (int i = 0; i < 2; i++) {
     int flags = fcntl(FDS[i], F_GETFL);

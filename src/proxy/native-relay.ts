@@ -13,13 +13,21 @@ export interface NativeRelay {
    * Hands both sockets (detached and flushed) to a new relay. Resolves once the host has
    * them; `done` when the relay ends (at both EOFs, an error or idleness) with the bytes
    * it moved each way, `kill` ends it sooner. Node keeps its own copies, paused, open and
-   * counted until then. Rejects (AirlockError 'INTERNAL') when the host is gone.
+   * counted until then. Rejects (AirlockError 'INTERNAL') when the host is gone. When the
+   * host ends first, its relays die with it and `done` says `lost`: what they moved is not known.
    */
-  run(idleMs: number, client: Socket, upstream: Socket): Promise<{ done: Promise<{ up: number; down: number }>; kill: () => void }>;
+  run(idleMs: number, client: Socket, upstream: Socket): Promise<{ done: Promise<RelayMoved>; kill: () => void }>;
   /** Gets the host going (a tunnel has opened, a hand-over may follow); run() does the same. */
   warm(): void;
   /** Ends every relay and the host. */
   close(): Promise<void>;
+}
+
+/** Bytes a relay moved each way; `lost`: its host ended before it reported them. */
+export interface RelayMoved {
+  up: number;
+  down: number;
+  lost?: true;
 }
 
 export interface RelayHostPaths {
@@ -73,15 +81,30 @@ export async function detachBoth(a: Socket, b: Socket): Promise<{ up: number; do
 }
 
 /**
+ * A relay host that ended (killed, or out of memory) is replaced by the next tunnel,
+ * at most once per this many ms: a host that keeps dying at once is not forked in a loop.
+ */
+export const HOST_RESTART_MS = 1000;
+
+/**
  * The relay host, forked on the first tunnel (warm()) or hand-over, not when the proxy
  * opens: a session that opens no tunnel never starts a Node process for it (about 40 MiB
  * and 0.1 CPU-s), and the first tunnel usually comes while the proxy is still small, when
- * its one fork is cheap. The host never keeps this process alive on its own.
+ * its one fork is cheap. The host never keeps this process alive on its own. Its relays
+ * die with it (airlock-relay asks the kernel to kill it when its parent dies): a tunnel
+ * is never relayed where the proxy can no longer account for or end it.
  */
-export function openRelayHost(paths: RelayHostPaths): NativeRelay {
-  let host: ReturnType<typeof forkHost> | undefined;
+export function openRelayHost(paths: RelayHostPaths, nowMs: () => number = () => performance.now()): NativeRelay {
+  let host: HostProcess | undefined;
+  let forkedAt = 0;
   let closed = false;
-  const started = () => (host ??= forkHost(paths));
+  const started = () => {
+    if (host === undefined || (host.ended() && nowMs() - forkedAt >= HOST_RESTART_MS)) {
+      host = forkHost(paths);
+      forkedAt = nowMs();
+    }
+    return host;
+  };
   return {
     warm: () => {
       if (!closed) started();
@@ -97,16 +120,21 @@ export function openRelayHost(paths: RelayHostPaths): NativeRelay {
   };
 }
 
-function forkHost(paths: RelayHostPaths): Omit<NativeRelay, 'warm'> {
+interface HostProcess extends Omit<NativeRelay, 'warm'> {
+  /** The host process has exited or failed: it takes no more tunnels. */
+  ended(): boolean;
+}
+
+function forkHost(paths: RelayHostPaths): HostProcess {
   const host = fork(paths.hostPath, [paths.relayPath], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
   host.unref();
   host.channel?.unref();
-  const running = new Map<number, (moved: { up: number; down: number }) => void>();
+  const running = new Map<number, (moved: RelayMoved) => void>();
   let nextId = 1;
   let gone: AirlockError | undefined;
   const end = (why: string) => {
     gone ??= new AirlockError('INTERNAL', `the tunnel relay host ${paths.hostPath} ${why}`);
-    for (const resolve of running.values()) resolve({ up: 0, down: 0 });
+    for (const resolve of running.values()) resolve({ up: 0, down: 0, lost: true });
     running.clear();
   };
   host.on('message', (raw: unknown) => {
@@ -124,9 +152,10 @@ function forkHost(paths: RelayHostPaths): Omit<NativeRelay, 'warm'> {
       host.send(message, handle, { keepOpen: true }, (error) => (error ? reject(error) : resolve()));
     });
   return {
+    ended: () => gone !== undefined,
     async run(idleMs, client, upstream) {
       const id = nextId++;
-      const done = new Promise<{ up: number; down: number }>((resolve) => running.set(id, resolve));
+      const done = new Promise<RelayMoved>((resolve) => running.set(id, resolve));
       try {
         await send({ type: 'socket', id, side: 'a', idleMs }, client);
         await send({ type: 'socket', id, side: 'b', idleMs }, upstream);

@@ -104,6 +104,16 @@ const hostsOf = async (pid: number) => {
   const { execFileSync } = await import('node:child_process');
   return execFileSync('ps', ['-eo', 'ppid=,args=']).toString().split('\n').filter((l) => l.trim().startsWith(`${pid} `) && l.includes('relay-host.js'));
 };
+/** The pids of the relay hosts this process started. */
+const hostPidsOf = async (pid: number) => {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync('ps', ['-eo', 'pid=,ppid=,args=']).toString().split('\n').map((l) => l.trim().split(/\s+/)).filter(([, ppid, ...args]) => ppid === String(pid) && args.join(' ').includes('relay-host.js')).map(([p]) => Number(p));
+};
+const until = async (what: () => Promise<boolean>, ms: number) => {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (await what()) return true;
+  return what();
+};
+
 /** airlock-relay processes this process started itself: a fork of the whole proxy each. */
 const forkedBy = async (pid: number) => (await processes()).filter(([, ppid, comm]) => ppid === String(pid) && comm === 'airlock-relay');
 
@@ -142,6 +152,36 @@ describe('the native relay and the proxy', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await relaysOf(process.pid)).toEqual([]);
     for (const t of tunnels) t.destroy();
+    await server.close();
+  });
+
+  it('a relay host that dies takes its relays with it; the tunnel is recorded relayLost, and the next tunnel gets a new host', async () => {
+    const server = await startServer();
+    const proxy = await openTestProxy({ egress: { allow: [{ host: 'echo.test', ports: [server.port], inspect: false, allowPrivate: false }], resolve: { 'echo.test': '127.0.0.1' } } });
+    const first = await openTunnelVia(proxy.socketPath, `echo.test:${server.port}`);
+    await echoThrough(first, 2 * 1024 * 1024, true);
+    expect(await until(async () => (await relaysOf(process.pid)).length === 1, 2000)).toBe(true);
+    const [host] = await hostPidsOf(process.pid);
+    process.kill(host as number, 'SIGKILL');
+    // The relay dies with its host, so the tunnel ends: nothing relays it out of the proxy's sight.
+    expect(await closedWithin(first, 3000)).toBe(true);
+    expect(await relaysOf(process.pid)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(proxy.events.filter((e) => e.type === 'net.tunnel.closed').at(-1)).toMatchObject({ relayLost: true, host: 'echo.test' });
+    // A host is forked again at most once a second (HOST_RESTART_MS).
+    await new Promise((r) => setTimeout(r, 1100));
+    const second = await openTunnelVia(proxy.socketPath, `echo.test:${server.port}`);
+    const received = collect(second);
+    const payload = randomBytes(4 * 1024 * 1024);
+    second.end(payload);
+    const got = await received;
+    expect(sha(got.subarray(6, got.length - 4))).toBe(sha(payload));
+    expect((await hostPidsOf(process.pid)).filter((p) => p !== host)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = proxy.events.filter((e) => e.type === 'net.tunnel.closed').at(-1);
+    expect(closed).toMatchObject({ bytesUp: payload.length, bytesDown: payload.length + 10 });
+    expect(closed?.relayLost).toBeUndefined();
+    await proxy.close();
     await server.close();
   });
 });

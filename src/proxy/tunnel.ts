@@ -8,7 +8,7 @@ import type { HostAllowed, Target } from './egress/decide.js';
 import { resolveTarget } from './egress/resolve.js';
 import { writeDenial, writeUpstreamFailure } from './http/deny-response.js';
 import { detachBoth, HAND_OVER_AFTER_BYTES } from './native-relay.js';
-import type { NativeRelay } from './native-relay.js';
+import type { NativeRelay, RelayMoved } from './native-relay.js';
 
 export const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
@@ -32,15 +32,17 @@ export async function openTunnel(ctx: ProxyContext, client: Duplex, head: Buffer
     clearTimeout(timer);
     upstream.setNoDelay(true);
     (client as Socket).setNoDelay?.(true);
-    const closed = (bytesUp: number, bytesDown: number) => {
+    // relayLost: the relay host ended mid-tunnel, taking the relay with it; the bytes are
+    // those Node moved before the hand-over, a floor.
+    const closed = (bytesUp: number, bytesDown: number, lost: boolean) => {
       emit(ctx, 'net.tunnel.closed', {
         decision: 'allow', rule: host.rule, method: 'CONNECT', host: target.host, port: target.port, address: resolved.address,
-        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, mode: 'tunnel',
+        bytesUp, bytesDown, durationMs: ctx.clock.nowMs() - started, mode: 'tunnel', relayLost: lost || undefined,
       });
     };
     client.write(ESTABLISHED);
     if (head.length > 0) upstream.write(head);
-    relay(ctx, client, upstream, (native) => closed(upstream.bytesWritten + native.up, upstream.bytesRead + native.down));
+    relay(ctx, client, upstream, (native) => closed(upstream.bytesWritten + native.up, upstream.bytesRead + native.down, native.lost === true));
   });
   upstream.once('error', (error) => {
     clearTimeout(timer);
@@ -63,7 +65,7 @@ function isSocket(s: Duplex): boolean {
  * HAND_OVER_AFTER_BYTES with both directions still open is handed to it; `onDone` then
  * also gets the bytes it moved.
  */
-export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: (native: { up: number; down: number }) => void): void {
+export function relay(ctx: ProxyContext, a: Duplex, b: Duplex, onDone: (native: RelayMoved) => void): void {
   let native: { kill: () => void } | undefined;
   let handingOver = false;
   const kill = () => {
