@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # command -> Debian package that provides it
 declare -A NEEDS=(
   [dockerd]=docker.io [docker-init]=tini [bwrap]=bubblewrap [debootstrap]=debootstrap
-  [cc]=gcc [curl]=curl [tmux]=tmux [git]=git [strace]=strace
+  [cc]=gcc [curl]=curl [tmux]=tmux [git]=git [strace]=strace [ss]=iproute2
 )
 missing=()
 for cmd in "${!NEEDS[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEEDS[$cmd]}"); done
