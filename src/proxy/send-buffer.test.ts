@@ -14,6 +14,7 @@ import { openTestProxy } from '../../test/proxy-harness.js';
 import { defaultUnixSendBuffer, socketsOf } from '../../test/socket-buffers.js';
 import { isAirlockError } from '../core/index.js';
 import { loadSendBufferWidener } from './send-buffer.js';
+import { socketFd } from './socket-fd.js';
 
 const ADDON = fileURLToPath(new URL('../../dist/native/airlock-sockets.node', import.meta.url));
 const RELAY = fileURLToPath(new URL('../../dist/native/airlock-relay', import.meta.url));
@@ -38,7 +39,7 @@ async function connected(listen: string | 0): Promise<[Socket, Socket]> {
   return pair;
 }
 
-const fdOf = (s: Socket) => (s as unknown as { _handle: { fd: number } })._handle.fd;
+const fdOf = (s: Socket) => socketFd(s) ?? -1;
 const held = (pid: number, kind: 'unix' | 'tcp', fd: number) => socketsOf(pid, kind).find((s) => s.fd === fd);
 
 describe('loadSendBufferWidener', () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { AirlockError } from '../core/index.js';
+import { socketFd } from './socket-fd.js';
 
 /**
  * Raises a client socket's kernel send buffer (native/send-buffer.h says why): what the
@@ -14,12 +15,6 @@ export type WidenSendBuffer = (socket: Socket) => number | undefined;
 
 const AddonSchema = z.object({ widenSendBuffer: z.custom<(fd: number) => number>((v) => typeof v === 'function', 'a function') });
 
-/** The file descriptor under a net.Socket: Node has no public API for it (nor for SO_SNDBUF). */
-function fdOf(socket: Socket): number | undefined {
-  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
-  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
-}
-
 /** Loads dist/native/airlock-sockets.node (scripts/build-native.mjs builds it). */
 export function loadSendBufferWidener(addonPath: string): WidenSendBuffer {
   if (!existsSync(addonPath)) throw new AirlockError('INTERNAL', `the proxy's socket addon ${addonPath} is missing: run npm run build`);
@@ -30,7 +25,7 @@ export function loadSendBufferWidener(addonPath: string): WidenSendBuffer {
     throw new AirlockError('INTERNAL', `the proxy's socket addon ${addonPath} cannot be loaded (${(error as Error).message}): run npm run build`, { cause: error });
   }
   return (socket) => {
-    const fd = fdOf(socket);
+    const fd = socketFd(socket);
     return fd === undefined ? undefined : addon.widenSendBuffer(fd);
   };
 }

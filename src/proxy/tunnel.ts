@@ -9,6 +9,7 @@ import { resolveTarget } from './egress/resolve.js';
 import { writeDenial, writeUpstreamFailure } from './http/deny-response.js';
 import { detachBoth, HAND_OVER_AFTER_BYTES } from './native-relay.js';
 import type { NativeRelay, RelayMoved } from './native-relay.js';
+import { socketFd } from './socket-fd.js';
 
 export const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
@@ -54,9 +55,7 @@ export async function openTunnel(ctx: ProxyContext, client: Duplex, head: Buffer
 
 /** A plain TCP or Unix socket with its own fd. Never a TLSSocket: splicing its fd would skip TLS. */
 function isSocket(s: Duplex): boolean {
-  if (!(s instanceof NetSocket) || s instanceof TLSSocket) return false;
-  const fd = (s as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
-  return fd !== undefined && fd >= 0;
+  return s instanceof NetSocket && !(s instanceof TLSSocket) && socketFd(s) !== undefined;
 }
 
 /**
