@@ -10,7 +10,7 @@ type Database = BetterSqlite3.Database;
  * Opens (creating it, mode 0600, when absent) the SQLite file of an audit store: WAL
  * mode, synchronous=FULL, and the schema this Airlock writes. A version 1 file is
  * migrated in place, once, under SQLite's write lock (so several processes opening it
- * at once migrate it once). Throws AirlockError 'AUDIT_UNAVAILABLE' when the file
+ * at once migrate it once); a file already at this version is opened without it. Throws AirlockError 'AUDIT_UNAVAILABLE' when the file
  * cannot be opened or holds a schema this Airlock does not know (a newer Airlock's).
  */
 export async function openDatabase(path: string): Promise<Database> {
@@ -23,7 +23,9 @@ export async function openDatabase(path: string): Promise<Database> {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 15000');
     const ready = db;
-    db.transaction(() => ensureSchema(ready, path)).immediate();
+    // A file already at this version needs no write lock (a busy session holds it often):
+    // only creating or migrating takes it, and checks again under it.
+    if (schemaVersion(db) !== SQLITE_SCHEMA_VERSION) db.transaction(() => ensureSchema(ready, path)).immediate();
     await chmod(path, 0o600);
     return db;
   } catch (error) {
@@ -33,9 +35,14 @@ export async function openDatabase(path: string): Promise<Database> {
   }
 }
 
-function ensureSchema(db: Database, path: string): void {
+/** The schema version the file holds; undefined for a file without one (a new file). */
+function schemaVersion(db: Database): string | undefined {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get() !== undefined;
-  const version = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value : undefined;
+  return hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value : undefined;
+}
+
+function ensureSchema(db: Database, path: string): void {
+  const version = schemaVersion(db);
   if (version === SQLITE_SCHEMA_VERSION) return;
   if (version === undefined) db.exec(SQLITE_SCHEMA);
   else if (version === '1') db.exec(SQLITE_MIGRATE_V1);

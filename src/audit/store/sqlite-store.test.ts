@@ -36,6 +36,28 @@ describe('sqlite store', () => {
     await expect(openSqliteStore(join(dir, 'junk.db'), options)).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('opens a file at this version without the write lock, so a busy writer does not hold it up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-sqlite-'));
+    const path = join(dir, 'audit.db');
+    const first = await openSqliteStore(path, options);
+    await first.append([contractEvent(1)]);
+    const writer = new Sqlite(path);
+    writer.pragma('busy_timeout = 0');
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      const started = Date.now();
+      const second = await openSqliteStore(path, options);
+      expect(Date.now() - started).toBeLessThan(2000); // the store's busy_timeout is 15 s
+      expect((await second.read(0, 10)).map((r) => r.seq)).toEqual([1]);
+      await second.close();
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+    await first.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });
 
 /** The tables and indexes a version 1 store had (Airlock before schema 2), for migration tests. */
