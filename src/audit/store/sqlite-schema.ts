@@ -1,16 +1,20 @@
 /** The schema version this Airlock reads and writes; `meta.schema` says which a file holds. */
 export const SQLITE_SCHEMA_VERSION = '2';
 
+/** Event types written for every request: the families (by prefix) and single types. */
+const PER_REQUEST = { prefixes: ['net.'], types: ['credential.used'] } as const;
+
 /**
- * Event types written for every request: the partial type index leaves them out, so
- * the bulk of the log costs that index nothing. A query that asks only for other types
- * adds this same term, which lets SQLite use the index (it must appear word for word).
+ * The same, as SQL: the partial type index leaves these out, so the bulk of the log costs
+ * that index nothing. A query that asks only for other types adds this same term, which
+ * lets SQLite use the index (it must appear word for word, as the index was created:
+ * "type NOT GLOB 'net.*' AND type <> 'credential.used'").
  */
-export const RARE_TYPES = "type NOT GLOB 'net.*' AND type <> 'credential.used'";
+export const RARE_TYPES = [...PER_REQUEST.prefixes.map((p) => `type NOT GLOB '${p}*'`), ...PER_REQUEST.types.map((t) => `type <> '${t}'`)].join(' AND ');
 
 /** Whether a type is one the partial index holds (RARE_TYPES, in JavaScript). */
 export function isRareType(type: string): boolean {
-  return !type.startsWith('net.') && type !== 'credential.used';
+  return !PER_REQUEST.prefixes.some((p) => type.startsWith(p)) && !(PER_REQUEST.types as readonly string[]).includes(type);
 }
 
 /**

@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointSigner, verifyLog } from '../chain/index.js';
+import { RARE_TYPES, isRareType } from './sqlite-schema.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { contractEvent, describeAuditStoreContract } from './store.contract.js';
 
@@ -34,6 +35,23 @@ describe('sqlite store', () => {
     await expect(openSqliteStore(join(dir, 'file', 'audit.db'), options)).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE', message: expect.stringMatching(/cannot open the audit store .*audit\.db/) });
     await writeFile(join(dir, 'junk.db'), 'this is not a database, just some bytes that go on for a while'.repeat(100));
     await expect(openSqliteStore(join(dir, 'junk.db'), options)).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the partial type index's term word for word, so a query for other types can use it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-sqlite-'));
+    const path = join(dir, 'audit.db');
+    await (await openSqliteStore(path, options)).close();
+    const db = new Sqlite(path, { readonly: true });
+    try {
+      const sql = (db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'records_rare_type'").get() as { sql: string }).sql;
+      expect(sql.endsWith(`WHERE ${RARE_TYPES}`)).toBe(true);
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM records WHERE type IN ('session.started') AND ${RARE_TYPES} ORDER BY seq`).all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join('; ')).toContain('records_rare_type');
+    } finally {
+      db.close();
+    }
+    expect(['session.started', 'dlp.finding', 'net.request.completed', 'net.tunnel.closed', 'credential.used', 'credential.misuse'].map(isRareType)).toEqual([true, true, false, false, false, true]);
     await rm(dir, { recursive: true, force: true });
   });
 
