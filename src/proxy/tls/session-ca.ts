@@ -1,9 +1,20 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { DEFAULT_CIPHERS, createSecureContext, type SecureContext } from 'node:tls';
 import forge from 'node-forge';
 import { AirlockError, Secret, isAirlockError } from '../../core/index.js';
 import { buildCaCert, buildLeafCert, type CertWindow, type Issuer } from './build-cert.js';
 import { normaliseHost } from './host-name.js';
+
+/**
+ * The cipher suites the proxy offers the sandbox on an intercepted connection: Node's
+ * defaults, with AES-128-GCM first (TLS 1.3, and TLS 1.2 already puts it first). That
+ * leg never leaves the machine (the sandbox's bridge reaches the proxy over a Unix
+ * socket), and the proxy encrypts every byte of it once more after decrypting the
+ * upstream's: AES-128-GCM runs at 1.5x the speed of Node's first choice, AES-256-GCM
+ * (`openssl speed -evp`, 16 KiB blocks, on this VM: 4.18 against 2.83 GB/s). A client that
+ * does not offer it gets the next suite it does offer.
+ */
+export const SANDBOX_LEG_CIPHERS = ['TLS_AES_128_GCM_SHA256', ...DEFAULT_CIPHERS.split(':').filter((c) => c !== 'TLS_AES_128_GCM_SHA256')].join(':');
 
 /** A server certificate for one host, signed by the session CA. */
 export interface LeafCert {
@@ -88,7 +99,7 @@ export function createSessionCa(options: SessionCaOptions): SessionCa {
   const secureContextFor = (host: string): SecureContext => {
     const entry = entryFor(host);
     entry.context ??= guard(`create a TLS context for ${host}`, () =>
-      createSecureContext({ key: entry.leaf.keyPem.reveal(), cert: entry.leaf.certPem + certPem }),
+      createSecureContext({ key: entry.leaf.keyPem.reveal(), cert: entry.leaf.certPem + certPem, ciphers: SANDBOX_LEG_CIPHERS, honorCipherOrder: true }),
     );
     return entry.context;
   };
