@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { AirlockError } from '../core/index.js';
+import type { Clock } from '../core/index.js';
 import { RelayHostReplySchema } from './relay-host-protocol.js';
 import type { RelayHostRequest } from './relay-host-protocol.js';
 
@@ -94,14 +95,14 @@ export const HOST_RESTART_MS = 1000;
  * die with it (airlock-relay asks the kernel to kill it when its parent dies): a tunnel
  * is never relayed where the proxy can no longer account for or end it.
  */
-export function openRelayHost(paths: RelayHostPaths, nowMs: () => number = () => performance.now()): NativeRelay {
+export function openRelayHost(paths: RelayHostPaths, clock: Clock): NativeRelay {
   let host: HostProcess | undefined;
   let forkedAt = 0;
   let closed = false;
   const started = () => {
-    if (host === undefined || (host.ended() && nowMs() - forkedAt >= HOST_RESTART_MS)) {
+    if (host === undefined || (host.ended() && clock.nowMs() - forkedAt >= HOST_RESTART_MS)) {
       host = forkHost(paths);
-      forkedAt = nowMs();
+      forkedAt = clock.nowMs();
     }
     return host;
   };

@@ -66,7 +66,7 @@ export async function openProxy(options: OpenProxyOptions): Promise<ProxyHandle>
     sessionId: options.sessionId, policy: options.policy, placeholders: options.setup.placeholders, credentials: options.setup.credentials,
     ca: options.setup.ca, upstreamTls, lookup: options.lookup ?? systemLookup, sink: options.sink, clock: options.clock,
     limits: { ...DEFAULT_PROXY_LIMITS, ...options.limits }, agents: createAgents(), bodyInspector: options.bodyInspector,
-    relay: options.relay === undefined ? undefined : openRelayHost(options.relay),
+    relay: options.relay === undefined ? undefined : openRelayHost(options.relay, options.clock),
   };
   const targets = new WeakMap<object, InterceptTarget>();
   const inner = createInnerServer(ctx, targets);

@@ -99,11 +99,6 @@ const relaysOf = async (pid: number) => {
   const children = new Set(rows.filter(([, ppid]) => ppid === String(pid)).map(([p]) => p));
   return rows.filter(([, ppid, comm]) => children.has(ppid) && comm === 'airlock-relay');
 };
-/** Relay hosts this process started (dist/cli/relay-host.js). */
-const hostsOf = async (pid: number) => {
-  const { execFileSync } = await import('node:child_process');
-  return execFileSync('ps', ['-eo', 'ppid=,args=']).toString().split('\n').filter((l) => l.trim().startsWith(`${pid} `) && l.includes('relay-host.js'));
-};
 /** The pids of the relay hosts this process started. */
 const hostPidsOf = async (pid: number) => {
   const { execFileSync } = await import('node:child_process');
@@ -120,13 +115,13 @@ const forkedBy = async (pid: number) => (await processes()).filter(([, ppid, com
 describe('the native relay and the proxy', () => {
   it('takes over a tunnel that carried a MiB, not before, and ends it after idleTimeoutMs of quiet', async () => {
     const server = await startServer();
-    const hostsBefore = (await hostsOf(process.pid)).length;
+    const hostsBefore = (await hostPidsOf(process.pid)).length;
     const proxy = await openTestProxy({ limits: { idleTimeoutMs: 600 }, egress: { allow: [{ host: 'echo.test', ports: [server.port], inspect: false, allowPrivate: false }], resolve: { 'echo.test': '127.0.0.1' } } });
-    expect(await hostsOf(process.pid)).toHaveLength(hostsBefore); // no process until a tunnel opens
+    expect(await hostPidsOf(process.pid)).toHaveLength(hostsBefore); // no process until a tunnel opens
     const s = await openTunnelVia(proxy.socketPath, `echo.test:${server.port}`);
     await echoThrough(s, 100_000, true);
     expect(await relaysOf(process.pid)).toEqual([]);
-    expect(await hostsOf(process.pid)).toHaveLength(hostsBefore + 1);
+    expect(await hostPidsOf(process.pid)).toHaveLength(hostsBefore + 1);
     await echoThrough(s, 2 * 1024 * 1024);
     await new Promise((r) => setTimeout(r, 100));
     expect(await relaysOf(process.pid)).toHaveLength(1);

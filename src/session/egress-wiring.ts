@@ -65,13 +65,14 @@ export async function startEgress(options: EgressWiringOptions): Promise<EgressW
   const setup = await prepareEgress({ policy: options.policy, sessionId: options.sessionId, env: options.env, clock: options.clock });
   const socketPath = join(options.runDir, 'proxy.sock');
   const bodyInspector = await options.bodyInspector?.(setup);
+  // The relay and the socket addon are built beside the bridge (scripts/build-native.mjs).
+  const nativeDir = dirname(options.bridgePath);
   const proxy = await openProxy({
     sessionId: options.sessionId, socketPath, policy: options.policy, setup, sink: options.sink, clock: options.clock,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     ...(bodyInspector === undefined ? {} : { bodyInspector }),
-    // The relay is built beside the bridge (scripts/build-native.mjs).
-    relay: { relayPath: join(dirname(options.bridgePath), 'airlock-relay'), hostPath: options.relayHostPath },
-    widenSendBuffer: loadSendBufferWidener(join(dirname(options.bridgePath), 'airlock-sockets.node')),
+    relay: { relayPath: join(nativeDir, 'airlock-relay'), hostPath: options.relayHostPath },
+    widenSendBuffer: loadSendBufferWidener(join(nativeDir, 'airlock-sockets.node')),
   });
   const mounts: SandboxMount[] = [
     { source: socketPath, target: `${IN}/proxy.sock`, readOnly: true },
