@@ -10,6 +10,9 @@ const HASH = 'a'.repeat(64);
 let seq = 0;
 parentPort.postMessage({ ready: true, location: 'floor' });
 parentPort.on('message', (call) => {
-  const value = call.method === 'appendPrepared' ? call.args[0].map(() => ({ seq: ++seq, prevHash: HASH, hash: HASH })) : undefined;
+  // Links come back packed (src/audit/store/worker-packing.ts): 9 strings per event in.
+  const count = call.method === 'appendPrepared' ? call.args[0].length / 9 : 0;
+  const value = call.method === 'appendPrepared' ? { firstSeq: seq + 1, prevHash: HASH, hashes: Array.from({ length: count }, () => HASH) } : undefined;
+  seq += count;
   parentPort.postMessage({ id: call.id, ok: true, value });
 });

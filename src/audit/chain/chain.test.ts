@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import { FIRST_SEQ, GENESIS_HASH, chainRecord, hashRecord } from './chain.js';
+import { FIRST_SEQ, GENESIS_HASH, chainRecord, createLinker, hashRecord, linkAfter } from './chain.js';
 import { canonicalize } from '../../core/index.js';
 import { measureRate, sampleChain, sampleEvent } from './test-events.js';
 
@@ -24,6 +24,19 @@ describe('hash chain', () => {
     expect(b.prevHash).toBe(a.hash);
     expect(c.prevHash).toBe(b.hash);
     expect(c.hash).toBe(sha256hex(canonicalize({ seq: 3, prevHash: b.hash, event: c.event })));
+  });
+
+  it('links a batch with createLinker exactly as record by record, after a checked link only', () => {
+    const records = sampleChain(6);
+    const texts = records.map((r) => canonicalize(r.event));
+    const fromStart = createLinker(undefined);
+    expect(texts.map((t) => fromStart(t))).toEqual(records.map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash })));
+    const fromThird = createLinker(records[2]);
+    expect(texts.slice(3).map((t) => fromThird(t))).toEqual(records.slice(3).map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash })));
+    expect(linkAfter(records[4], texts[5] as string)).toEqual({ seq: 6, prevHash: records[4]?.hash, hash: records[5]?.hash });
+    for (const bad of [{ seq: 0, hash: GENESIS_HASH }, { seq: 1.5, hash: GENESIS_HASH }, { seq: 2, hash: 'A'.repeat(64) }, { seq: 2, hash: 'abc' }]) {
+      expect(() => createLinker(bad)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    }
   });
 
   it('hashes with the fast path exactly as the generic canonical form, for awkward events too', () => {

@@ -81,12 +81,27 @@ export function chainRecord(prev: { seq: number; hash: string } | undefined, eve
  * Throws AirlockError 'INTERNAL' if `prev` is not a record link.
  */
 export function linkAfter(prev: { seq: number; hash: string } | undefined, eventText: string): ChainLink {
+  return createLinker(prev)(eventText);
+}
+
+/**
+ * Links events one after another, the first after `prev` (checked as linkAfter checks
+ * it): each call gives the next link. The links it makes need no checking, so a batch
+ * is linked without testing each hash again (two pattern tests an event, 4% of the
+ * store thread's time at 20,000 events/s).
+ */
+export function createLinker(prev: { seq: number; hash: string } | undefined): (eventText: string) => ChainLink {
   if (prev !== undefined && (!Number.isSafeInteger(prev.seq) || prev.seq < FIRST_SEQ || !isHexHash(prev.hash))) {
     throw new AirlockError('INTERNAL', 'cannot chain after a record without an integer seq and a SHA-256 hex hash');
   }
-  const seq = prev === undefined ? FIRST_SEQ : prev.seq + 1;
-  const prevHash = prev === undefined ? GENESIS_HASH : prev.hash;
-  return { seq, prevHash, hash: hash('sha256', recordText(seq, prevHash, eventText), 'hex') };
+  let seq = prev === undefined ? FIRST_SEQ - 1 : prev.seq;
+  let prevHash = prev === undefined ? GENESIS_HASH : prev.hash;
+  return (eventText) => {
+    seq++;
+    const link = { seq, prevHash, hash: hash('sha256', checkedRecordText(seq, prevHash, eventText), 'hex') };
+    prevHash = link.hash;
+    return link;
+  };
 }
 
 /**
@@ -96,8 +111,11 @@ export function linkAfter(prev: { seq: number; hash: string } | undefined, event
  * takes the general path, which gives the same bytes.
  */
 function recordText(seq: number, prevHash: string, eventText: string): string {
-  if (Number.isSafeInteger(seq) && isHexHash(prevHash)) {
-    return `{"event":${eventText},"prevHash":"${prevHash}","seq":${String(seq)}}`;
-  }
+  if (Number.isSafeInteger(seq) && isHexHash(prevHash)) return checkedRecordText(seq, prevHash, eventText);
   return canonicalize({ seq, prevHash, event: JSON.parse(eventText) as unknown });
+}
+
+/** recordText for an integer seq and a hex prevHash, known to be such. */
+function checkedRecordText(seq: number, prevHash: string, eventText: string): string {
+  return `{"event":${eventText},"prevHash":"${prevHash}","seq":${String(seq)}}`;
 }

@@ -17,7 +17,7 @@
  * Security invariant: the private key never leaves the CheckpointSigner's closure.
  */
 export { canonicalize } from '../../core/index.js';
-export { FIRST_SEQ, GENESIS_HASH, chainRecord, hashOfRecord, hashRecord, linkAfter, storedTextOf, withStoredText } from './chain.js';
+export { FIRST_SEQ, GENESIS_HASH, chainRecord, createLinker, hashOfRecord, hashRecord, linkAfter, storedTextOf, withStoredText } from './chain.js';
 export type { ChainLink, ChainedRecord } from './chain.js';
 export {
   EMPTY_TREE_ROOT,

@@ -1,6 +1,6 @@
 import { AirlockError } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import { DEFAULT_CHECKPOINT_CADENCE, FIRST_SEQ, canonicalize, createMerkleAccumulator, isCheckpointDue, linkAfter, signCheckpoint } from '../chain/index.js';
+import { DEFAULT_CHECKPOINT_CADENCE, FIRST_SEQ, canonicalize, createLinker, createMerkleAccumulator, isCheckpointDue, signCheckpoint } from '../chain/index.js';
 import { isHexHash } from '../chain/merkle.js';
 import type { ChainLink, ChainedRecord, Checkpoint, MerkleFrontier } from '../chain/index.js';
 import type { StoreOptions } from './types.js';
@@ -94,8 +94,9 @@ export function chainBatch(head: StoredHead, events: readonly PreparedEvent[], o
     checkpointSeq = at.seq;
     checkpointMs = nowMs;
   };
+  const next = createLinker(last);
   for (const event of events) {
-    const link = linkAfter(last, event.text);
+    const link = next(event.text);
     tree.append(link.hash);
     rows.push({ link, eventText: event.text, columns: event.columns });
     last = link;

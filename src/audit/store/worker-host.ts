@@ -2,11 +2,12 @@ import { Worker } from 'node:worker_threads';
 import { AirlockError, ERROR_CODES } from '../../core/index.js';
 import type { ErrorCode } from '../../core/index.js';
 import type { AuditEvent } from '../event.js';
-import type { ChainLink, ChainedRecord, Checkpoint } from '../chain/index.js';
+import type { ChainedRecord, Checkpoint } from '../chain/index.js';
 import { appendEvents } from './batch.js';
 import type { PreparedEvent } from './batch.js';
 import { createTurnBatch } from './turn-batch.js';
 import type { AuditStore } from './types.js';
+import { packEvents, unpackLinks } from './worker-packing.js';
 import type { StoreCall, StoreMethod, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
 
 /**
@@ -65,8 +66,9 @@ export function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: strin
     });
   };
   // One message per turn, however many appends the turn made: at 20,000 events/s the
-  // messages, not the events, were what the two threads spent their time on.
-  const appendPrepared = createTurnBatch((events: PreparedEvent[]) => call<ChainLink[]>('appendPrepared', events));
+  // messages, not the events, were what the two threads spent their time on. Packed
+  // (worker-packing.ts): strings in arrays, not an object per event.
+  const appendPrepared = createTurnBatch(async (events: PreparedEvent[]) => unpackLinks(await call('appendPrepared', packEvents(events))));
   let closing: Promise<void> | undefined;
   return {
     ready: readyForCaller,

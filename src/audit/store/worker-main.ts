@@ -11,11 +11,11 @@
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { toAirlockError } from '../../core/index.js';
 import { openSigningKey } from '../chain/index.js';
-import type { PreparedEvent } from './batch.js';
 import { openSecondConnection } from './sqlite-open.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { SqliteAuditStore } from './sqlite-store.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
+import { packLinks, unpackEvents } from './worker-packing.js';
 import type { StoreCall, StoreReply, WalCheckpointerSpec, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
@@ -31,9 +31,9 @@ async function serve(store: SqliteAuditStore, call: StoreCall, stopCheckpointer:
   const a = call.args;
   switch (call.method) {
     // The caller's thread prepared the events (canonical text and query columns) and
-    // holds the objects: only strings cross, and only the links come back.
+    // holds the objects: only strings cross, packed, and only the links come back.
     case 'appendPrepared':
-      return store.appendPrepared(a[0] as PreparedEvent[]);
+      return packLinks(await store.appendPrepared(unpackEvents(a[0])));
     case 'read':
       return (await store.read(a[0] as number, a[1] as number)).map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, event: r.event }));
     case 'query':
