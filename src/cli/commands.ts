@@ -150,8 +150,10 @@ agents: claude, opencode, codex, gemini), with no registry but npm's:
   1. resolves the package on this machine into a lockfile, and refuses it unless the
      registry's integrity is the one the policy pins (a kept lockfile is reused:
      same inputs, same lockfile);
-  2. installs it with npm ci, which checks every package against the lockfile
-     (install scripts run only for tools whose package says installScripts: true);
+  2. installs it with npm ci --ignore-scripts, which checks every package against the
+     lockfile; a tool whose package says installScripts: true then runs its install
+     scripts in a container of the base image (no network, no capabilities, the
+     install its only writable directory), never on this machine;
   3. writes a CycloneDX SBOM and a manifest of every installed file;
   4. builds the policy's image tag for the tool FROM the base image (the policy's
      sandbox.image), the tool under /opt/airlock/tools/<tool> owned by root, its

@@ -6,6 +6,7 @@ import { cyclonedxSbom } from './cyclonedx.js';
 import type { DockerAccess, ImageFacts } from './docker.js';
 import { buildImage, inspectImage, removeQuietly } from './docker.js';
 import { installStaging } from './install.js';
+import { npmDirOf, runInstallScripts } from './install-scripts.js';
 import { imageLabels } from './labels.js';
 import type { LockEntry, PinnedPackage } from './lockfile.js';
 import { topLevelPath } from './lockfile.js';
@@ -31,6 +32,8 @@ export interface InstallAndBuild {
   base: ImageFacts & { reference: string };
   access: DockerAccess;
   staging: string;
+  /** Who owns `staging` (airlock's own user): the install scripts run as them. */
+  owner: { uid: number; gid: number };
   clock: Clock;
   force?: boolean;
   signal?: AbortSignal;
@@ -47,9 +50,18 @@ interface Staged {
   sbomSha256: string;
 }
 
-/** npm ci into staging, the manifest and SBOM of what it installed, the image, and its record. */
+/**
+ * npm ci into staging (no scripts), the install scripts in a container when the policy
+ * allows them, the manifest and SBOM of what it installed, the image, and its record.
+ */
 export async function installAndBuild(o: InstallAndBuild): Promise<ImageRecord> {
-  await installStaging({ tool: o.tool, pin: o.pin, installScripts: o.pin.installScripts, lockfile: o.paths.lockfile, staging: o.staging, npm: o.npm, signal: o.signal });
+  await installStaging({ tool: o.tool, pin: o.pin, lockfile: o.paths.lockfile, staging: o.staging, npm: o.npm, signal: o.signal });
+  if (o.pin.installScripts) {
+    const doing = `running the install scripts of ${o.pin.name}@${o.pin.version}`;
+    o.say('installing', `${doing} in a container of ${o.base.reference} (no network, the install its only writable directory)`);
+    const npmDir = await npmDirOf(o.npm.command, o.npm.env.PATH ?? '');
+    await runInstallScripts({ access: o.access, baseId: o.base.id, staging: o.staging, npmDir, user: o.owner, doing, signal: o.signal });
+  }
   const staged = await describeStaging(o);
   const builtAt = new Date(o.clock.nowMs()).toISOString();
   o.say('building', `building image ${o.definition.image} from ${o.base.reference}`);

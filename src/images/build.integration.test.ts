@@ -94,6 +94,7 @@ describe('airlock images build (real npm registry, real Docker Engine)', () => {
     first = await build({ home }, steps);
     expect(first.skipped).toBe(false);
     expect([...new Set(steps.map((s) => s.step))]).toEqual(['resolving', 'installing', 'sbom', 'building', 'done']);
+    expect(steps.filter((s) => s.message.includes('install scripts'))).toEqual([]);
     const { record, paths } = first;
     const image = inspectLabels(TAG);
     expect(record.image.id).toBe(image.id);
@@ -139,7 +140,11 @@ describe('airlock images build (real npm registry, real Docker Engine)', () => {
   });
 
   it('is reproducible: --force, and a fresh AIRLOCK_HOME, give the same lockfile, files and SBOM', async () => {
-    const forced = await build({ home, force: true });
+    // With installScripts (is-number has none): npm rebuild runs in a container of the base, and changes nothing.
+    const steps: BuildProgress[] = [];
+    const forced = await build({ home, force: true, policy: policyWith(isnum(TAG, { ...IS_NUMBER, installScripts: true })) }, steps);
+    expect(steps.map((s) => s.message)).toContain('running the install scripts of is-number@7.0.0 in a container of airlock/base:bookworm (no network, the install its only writable directory)');
+    expect(forced.record.package.installScripts).toBe(true);
     expect(forced.skipped).toBe(false);
     expect(forced.record.image.id).not.toBe(first.record.image.id);
     const fresh = await build({ home: tempDir('home2') });

@@ -70,7 +70,8 @@ export async function buildToolImage(options: BuildToolImageOptions): Promise<Bu
     }
     const count = installablePaths(resolved.lock, hostPlatform()).length;
     say('installing', `installing ${count} package${count === 1 ? '' : 's'} of ${pin.name}@${pin.version}`);
-    const record = await installAndBuild({ ...options, definition: tool, pin, paths, npm, resolved, base, access, staging: join(scratch, 'staging'), say });
+    const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    const record = await installAndBuild({ ...options, definition: tool, pin, paths, npm, resolved, base, access, staging: join(scratch, 'staging'), owner, say });
     say('done', `built ${tool.image} (${record.image.id})`);
     return { record, skipped: false, paths };
   } catch (error) {

@@ -11,7 +11,6 @@ import { toolPackageJson } from './resolve.js';
 export interface InstallOptions {
   tool: string;
   pin: PinnedPackage;
-  installScripts: boolean;
   /** The lockfile kept beside the record. */
   lockfile: string;
   /** A fresh directory: package.json, package-lock.json and node_modules go here. */
@@ -21,9 +20,9 @@ export interface InstallOptions {
 }
 
 /**
- * `npm ci` from the kept lockfile: npm checks every tarball against the lockfile's
- * integrity and fails on any difference. Install scripts run only when the policy says
- * so (some agents link a platform binary in postinstall).
+ * `npm ci --ignore-scripts` from the kept lockfile: npm checks every tarball against the
+ * lockfile's integrity and fails on any difference. No package code runs on the host:
+ * the install scripts a policy allows run afterwards in a container (install-scripts.ts).
  *
  * A lockfile with optional dependencies the registry could not resolve (other
  * platforms' binaries a mirror does not carry) is one `npm ci` refuses: then
@@ -37,10 +36,9 @@ export async function installStaging(options: InstallOptions): Promise<void> {
   await copyFile(options.lockfile, staged);
   const text = await readFile(staged, 'utf8');
   const gaps = missingOptionals(parseLockfile(staged, text));
-  const scripts = options.installScripts ? [] : ['--ignore-scripts'];
   await runNpm({
     command: options.npm.command,
-    args: [...(gaps.length === 0 ? ['ci'] : ['install', '--no-save']), ...scripts, ...npmFlags(options.npm.paths)],
+    args: [...(gaps.length === 0 ? ['ci'] : ['install', '--no-save']), '--ignore-scripts', ...npmFlags(options.npm.paths)],
     cwd: options.staging, env: options.npm.env, doing: `installing ${options.pin.name}@${options.pin.version}`, signal: options.signal,
   });
   if (gaps.length > 0 && sha256(await readFile(staged, 'utf8')) !== sha256(text)) {

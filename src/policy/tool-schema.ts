@@ -12,7 +12,7 @@ export const ToolPackageSchema = z.strictObject({
   version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'an exact version (1.2.3), never a range'),
   /** The registry's `dist.integrity` of that version (Subresource Integrity, sha512). */
   integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]{86}==$/, 'a sha512 integrity string as npm prints it (npm view PKG@VERSION dist.integrity)'),
-  /** Run install scripts (some agents link a platform binary in postinstall). */
+  /** Run install scripts (some agents link a platform binary in postinstall): in a container with no network, never on the host. */
   installScripts: z.boolean().default(false),
 });
 export type ToolPackage = z.infer<typeof ToolPackageSchema>;
