@@ -110,6 +110,23 @@ describe('install scripts run in a container, not on the host', () => {
     expect(details.join('\n')).toContain('probe failed on purpose');
   }, 120_000);
 
+  it('stops the container when the build is interrupted, and leaves none behind', async () => {
+    const src = join(work.path, 'airlock-probe-slow-src');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'package.json'), JSON.stringify({ name: 'airlock-probe-slow', version: '1.0.0', scripts: { postinstall: 'node -e "setTimeout(() => {}, 120000)"' } }));
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', work.path], { cwd: src, stdio: 'pipe' });
+    const staging = staged('airlock-probe-slow', join(work.path, 'airlock-probe-slow-1.0.0.tgz'));
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 1500);
+    const started = Date.now();
+    await expect(runInstallScripts({ access, baseId, staging, npmDir, user: owner, doing: 'running the slow probe', signal: abort.signal })).rejects.toMatchObject({
+      code: 'IMAGE_BUILD_FAILED', message: expect.stringContaining('it was interrupted'),
+    });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const left = await access.docker.listContainers({ all: true, filters: { label: ['dev.airlock.install-scripts=1'] } });
+    expect(left).toEqual([]);
+  }, 120_000);
+
   it('control: the same probe run by npm on the host does reach the host (what the container prevents)', () => {
     const marker = join(work.path, `marker-${randomBytes(6).toString('hex')}`);
     const staging = staged('airlock-probe-c', probePackage('airlock-probe-c', marker, port()));
