@@ -16,8 +16,16 @@ function fixture(owner?: number) {
   return { home: home.path, cwd: repo.path };
 }
 
-function containerCount(): number {
-  return execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.airlock.session']).toString().split('\n').filter(Boolean).length;
+/** Session containers that mount `dir` (this test's repository): other tests' sessions, running meanwhile, do not count. */
+function containersMounting(dir: string): number {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.airlock.session']).toString().split('\n').filter(Boolean);
+  return ids.filter((id) => {
+    try {
+      return execFileSync('docker', ['inspect', '--format', '{{range .Mounts}}{{.Source}}\n{{end}}', id]).toString().split('\n').some((source) => source.startsWith(dir));
+    } catch {
+      return false; // Gone between the listing and the inspect: another test's session that ended.
+    }
+  }).length;
 }
 
 describe('bad input: one clear line, the documented exit code, nothing left behind', () => {
@@ -32,12 +40,11 @@ describe('bad input: one clear line, the documented exit code, nothing left behi
   it('image missing: 69, says how to build it, creates no container', async () => {
     const f = fixture();
     writeFileSync(join(f.home, 'policy.yaml'), 'version: 1\nsandbox:\n  image: airlock/not-built:1\n');
-    const before = containerCount();
     const r = await airlock(['exec', '--driver', 'docker', '--', 'true'], f);
     expect(r.code).toBe(69);
     expect(r.stderr).toContain('airlock: error: image airlock/not-built:1 is not in Docker Engine: build it with scripts/setup-host.sh');
     expect(runDirs(f.home)).toEqual([]);
-    expect(containerCount()).toBeLessThanOrEqual(before);
+    expect(containersMounting(f.cwd)).toBe(0);
   });
 
   it('bwrap missing: 69, says which package to install', async () => {
