@@ -57,10 +57,14 @@ audit:
     const events = await sessionEvents(home.path, sessionIdFrom(run.stderr));
     // Events are committed every few ms, not before each request leaves (that would cost
     // every request a commit): the requests of the window in which the disk filled got out
-    // but their events could not be written. Airlock says how many; nothing else is missing.
+    // but their events may not have been written. Airlock says how many; nothing else is
+    // missing. It may say none (seen once in a full run): the writer retries the failed
+    // commit until the session closes, and a retry can find room, e.g. once the WAL
+    // checkpointer has copied the log into the database and the WAL starts again from
+    // its beginning, in space the full disk had already given it.
     const recorded = events.filter((e) => e.type === 'net.request.completed').length;
-    const unwritten = Number(/audit: (\d+) events of session \S+ could not be written/.exec(run.stderr)?.[1]);
-    expect(unwritten).toBeGreaterThan(0);
+    const said = /audit: (\d+) events of session \S+ could not be written/.exec(run.stderr)?.[1];
+    const unwritten = said === undefined ? 0 : Number(said);
     expect(reached - recorded).toBeLessThanOrEqual(unwritten);
     expect(reached - recorded).toBeLessThan(50);
     expect((await airlock(['audit', 'verify'], { home: home.path })).code).toBe(0);
