@@ -51,7 +51,8 @@ async function exportInto(options: RootfsOptions, target: string): Promise<void>
   const docker = new DockerClient({ socketPath: options.dockerSocket });
   let container: Docker.Container;
   try {
-    container = await docker.createContainer({ Image: options.digest, Cmd: ['/bin/true'], NetworkDisabled: true, Labels: { 'dev.airlock.rootfs-export': '1' } });
+    // The label names where the export goes: which unpacking a leftover container was.
+    container = await docker.createContainer({ Image: options.digest, Cmd: ['/bin/true'], NetworkDisabled: true, Labels: { 'dev.airlock.rootfs-export': target } });
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 404) throw new AirlockError('IMAGE_MISSING', `image ${options.digest} is not in Docker Engine: build it with airlock images build`, { cause: error });
