@@ -3,12 +3,11 @@ import { basename, delimiter, dirname, isAbsolute, join } from 'node:path';
 import { AirlockError } from '../core/index.js';
 import type { DockerAccess } from './docker.js';
 import { dockerFailure } from './docker.js';
-import { npmExcerpt } from './npm.js';
+import { NPM_TIMEOUT_MS, npmExcerpt } from './npm.js';
 
 /** Where the container sees the install and npm's own files. */
 const WORK_DIR = '/work';
 const NPM_DIR = '/opt/airlock-npm';
-const SCRIPTS_TIMEOUT_MS = 15 * 60_000;
 
 export interface InstallScriptsRun {
   access: DockerAccess;
@@ -63,12 +62,12 @@ export async function runInstallScripts(run: InstallScriptsRun): Promise<void> {
       },
     });
     run.signal?.addEventListener('abort', stop, { once: true });
-    timer = setTimeout(stop, SCRIPTS_TIMEOUT_MS);
+    timer = setTimeout(stop, NPM_TIMEOUT_MS);
     await container.start();
     const { StatusCode: code } = (await container.wait()) as { StatusCode: number };
     if (code === 0) return;
     const output = ((await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer).toString();
-    const why = run.signal?.aborted === true ? 'it was interrupted' : code === 137 ? `it was stopped (killed; the limit is ${String(SCRIPTS_TIMEOUT_MS / 60_000)} minutes)` : `npm exited with ${String(code)}`;
+    const why = run.signal?.aborted === true ? 'it was interrupted' : code === 137 ? `it was stopped (killed; the limit is ${String(NPM_TIMEOUT_MS / 60_000)} minutes)` : `npm exited with ${String(code)}`;
     throw new AirlockError('IMAGE_BUILD_FAILED', `the install scripts failed ${run.doing} (in a container with no network, as uid ${String(run.user.uid)}): ${why}; npm said:`, {
       details: npmExcerpt(output.replaceAll('\r', '')),
     });

@@ -21,7 +21,8 @@ audit=false
 update-notifier=false
 `;
 
-const NPM_TIMEOUT_MS = 15 * 60_000;
+/** The longest an npm run of a build may take (the install scripts' container too). */
+export const NPM_TIMEOUT_MS = 15 * 60_000;
 const TAIL_LINES = 15;
 
 export function npmEnv(hostEnv: NodeJS.ProcessEnv, paths: NpmPaths): Record<string, string> {

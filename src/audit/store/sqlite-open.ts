@@ -10,8 +10,9 @@ type Database = BetterSqlite3.Database;
  * Opens (creating it, mode 0600, when absent) the SQLite file of an audit store: WAL
  * mode, synchronous=FULL, and the schema this Airlock writes. A version 1 file is
  * migrated in place, once, under SQLite's write lock (so several processes opening it
- * at once migrate it once); a file already at this version is opened without it. Throws AirlockError 'AUDIT_UNAVAILABLE' when the file
- * cannot be opened or holds a schema this Airlock does not know (a newer Airlock's).
+ * at once migrate it once); a file already at this version is opened without it.
+ * Throws AirlockError 'AUDIT_UNAVAILABLE' when the file cannot be opened or holds a
+ * schema this Airlock does not know (a newer Airlock's).
  */
 export async function openDatabase(path: string): Promise<Database> {
   const { default: Sqlite } = await import('better-sqlite3');
