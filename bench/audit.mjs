@@ -6,7 +6,8 @@
 // plain INSERTs of the same rows into the same kind of table, in one transaction per
 // batch, without chaining (what chaining and checkpoints cost on top).
 // Targets (issue 4): >= 20,000 events/s on SQLite with p99 <= 10 ms; verify >= 100,000/s.
-// BENCH_AUDIT_EVENTS lowers the event count for a quick look.
+// BENCH_AUDIT_EVENTS lowers the event count for a quick look; BENCH_AUDIT_PROXY_ROUNDS sets
+// the rounds of the proxy section (0 skips it).
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import { createCheckpointSigner, openSqliteStore, verifyLog, verifyLogPaged } fr
 import { sampleEvent } from '../src/audit/chain/test-events.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 100_000);
+const PROXY_ROUNDS = Number(process.env.BENCH_AUDIT_PROXY_ROUNDS ?? 5);
+if (!Number.isInteger(PROXY_ROUNDS) || PROXY_ROUNDS < 0) throw new Error(`BENCH_AUDIT_PROXY_ROUNDS must be a whole number, not ${process.env.BENCH_AUDIT_PROXY_ROUNDS}`);
 const IN_FLIGHT = 256;
 const signer = createCheckpointSigner(generateKeyPairSync('ed25519').privateKey);
 const fmt = (n) => Math.round(n).toLocaleString('en');
@@ -129,7 +132,11 @@ async function proxyWithAudit(dir) {
   const { openBench } = await import('./proxy/setup.mjs');
   const { measureLatency } = await import('./proxy/sections.mjs');
   const load = { connections: 50, closedRequests: 20_000, openRequests: 10_000, ratePerS: 1000 };
-  const rounds = Number(process.env.BENCH_AUDIT_PROXY_ROUNDS ?? 5);
+  const rounds = PROXY_ROUNDS;
+  if (rounds === 0) {
+    console.log('\nProxy with the audit store: skipped (BENCH_AUDIT_PROXY_ROUNDS=0)');
+    return;
+  }
   const runs = [];
   for (let i = 0; i < 2 * rounds + 1; i++) {
     const mode = i % 2 === 0 ? 'memory' : 'sqlite';
