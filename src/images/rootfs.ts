@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type Docker from 'dockerode';
 import { AirlockError } from '../core/index.js';
+import { createEngineClient } from '../sandbox/index.js';
 
 export interface RootfsOptions {
   /** Docker Engine's socket, which holds the image. */
@@ -47,12 +47,11 @@ export async function materializeRootfs(options: RootfsOptions): Promise<string>
 }
 
 async function exportInto(options: RootfsOptions, target: string): Promise<void> {
-  const { default: DockerClient } = await import('dockerode');
-  const docker = new DockerClient({ socketPath: options.dockerSocket });
-  let container: Docker.Container;
+  const engine = createEngineClient({ socketPath: options.dockerSocket });
+  let container: string;
   try {
     // The label names where the export goes: which unpacking a leftover container was.
-    container = await docker.createContainer({ Image: options.digest, Cmd: ['/bin/true'], NetworkDisabled: true, Labels: { 'dev.airlock.rootfs-export': target } });
+    container = await engine.createContainer({ Image: options.digest, Cmd: ['/bin/true'], NetworkDisabled: true, Labels: { 'dev.airlock.rootfs-export': target } });
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 404) throw new AirlockError('IMAGE_MISSING', `image ${options.digest} is not in Docker Engine: build it with airlock images build`, { cause: error });
@@ -63,10 +62,10 @@ async function exportInto(options: RootfsOptions, target: string): Promise<void>
     const errors: Buffer[] = [];
     tar.stderr.on('data', (b: Buffer) => errors.push(b));
     const exited = new Promise<number>((resolve) => tar.once('close', (code) => resolve(code ?? 1)));
-    await pipeline(await container.export(), tar.stdin);
+    await pipeline(await engine.export(container), tar.stdin);
     const code = await exited;
     if (code !== 0) throw new AirlockError('INTERNAL', `unpacking image ${options.digest} failed: ${Buffer.concat(errors).toString().trim().split('\n').slice(-3).join('; ')}`);
   } finally {
-    await container.remove({ force: true }).catch(() => undefined);
+    await engine.remove(container).catch(() => undefined);
   }
 }

@@ -12,3 +12,5 @@ export type {
 export { createDrivers, chooseDriver, AUTO_ORDER } from './select-driver.js';
 export type { DriverSet, DriverSetOptions } from './select-driver.js';
 export { isOwnerAlive, ownerOf } from './owner.js';
+export { createEngineClient } from './docker/engine.js';
+export type { EngineClient } from './docker/engine.js';

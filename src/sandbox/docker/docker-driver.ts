@@ -1,9 +1,11 @@
 import { PassThrough } from 'node:stream';
 import type { Duplex } from 'node:stream';
-import type Docker from 'dockerode';
 import { AirlockError } from '../../core/index.js';
 import type { DriverProbe, ExitStatus, ImageFacts, Leftover, SandboxDriver, SandboxPlan, SandboxProcess } from '../types.js';
 import { containerSpec } from './container-spec.js';
+import { demuxStream } from './demux.js';
+import { createEngineClient } from './engine.js';
+import type { EngineClient } from './engine.js';
 import { dockerError } from './errors.js';
 import { LABEL_OWNER, LABEL_SESSION, ownerFromLabel } from './labels.js';
 
@@ -14,15 +16,12 @@ export interface DockerDriverOptions {
 const PING_TIMEOUT_MS = 3000;
 
 export function createDockerDriver(options: DockerDriverOptions): SandboxDriver {
-  // dockerode is loaded on first use: a bwrap session never pays for it.
-  let client: Promise<Docker> | undefined;
-  const connect = () => (client ??= import('dockerode').then(({ default: D }) => new D({ socketPath: options.socketPath })));
+  const engine = createEngineClient({ socketPath: options.socketPath });
   const fail = (error: unknown, doing: string) => dockerError(error, options.socketPath, doing);
 
   async function probe(): Promise<DriverProbe> {
     try {
-      const docker = await connect();
-      const info = await withTimeout(docker.version(), PING_TIMEOUT_MS);
+      const info = await withTimeout(engine.version(), PING_TIMEOUT_MS);
       return { driver: 'docker', ok: true, detail: `Docker Engine ${info.Version ?? '?'} (API ${info.ApiVersion ?? '?'}) on ${options.socketPath}`, warnings: [] };
     } catch (error) {
       const e = fail(error, 'answering a version request');
@@ -32,10 +31,10 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
 
   // A session asks about its image twice (the audit record, then the start): ask Docker once.
   const imageFacts = new Map<string, Promise<ImageFacts>>();
-  function ensureImage(docker: Docker, image: string): Promise<ImageFacts> {
+  function ensureImage(image: string): Promise<ImageFacts> {
     let facts = imageFacts.get(image);
     if (facts === undefined) {
-      facts = inspectImage(docker, image);
+      facts = inspectImage(image);
       imageFacts.set(image, facts);
       // A failure is not remembered: the image may be built meanwhile.
       facts.catch(() => imageFacts.delete(image));
@@ -43,58 +42,56 @@ export function createDockerDriver(options: DockerDriverOptions): SandboxDriver 
     return facts;
   }
 
-  async function inspectImage(docker: Docker, image: string): Promise<ImageFacts> {
+  async function inspectImage(image: string): Promise<ImageFacts> {
+    let info;
     try {
-      const info = await docker.getImage(image).inspect();
-      const labels = info.Config?.Labels ?? {};
-      return { digest: info.Id, version: labels['org.opencontainers.image.version'] ?? null, labels };
+      info = await engine.inspectImage(image);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) {
-        throw new AirlockError('IMAGE_MISSING', `image ${image} is not in Docker Engine: build it with scripts/setup-host.sh (there is no registry to pull from)`);
-      }
       throw fail(error, `inspecting image ${image}`);
     }
+    if (info === undefined) {
+      throw new AirlockError('IMAGE_MISSING', `image ${image} is not in Docker Engine: build it with scripts/setup-host.sh (there is no registry to pull from)`);
+    }
+    const labels = info.Config?.Labels ?? {};
+    return { digest: info.Id, version: labels['org.opencontainers.image.version'] ?? null, labels };
   }
 
   async function start(plan: SandboxPlan): Promise<SandboxProcess> {
-    const docker = await connect();
-    await ensureImage(docker, plan.image);
-    let container: Docker.Container;
+    await ensureImage(plan.image);
+    let container: string;
     try {
-      container = await docker.createContainer(containerSpec(plan));
+      container = await engine.createContainer(containerSpec(plan));
     } catch (error) {
       throw fail(error, `creating the sandbox container for session ${plan.sessionId}`);
     }
     try {
-      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
-      await container.start();
+      const stream = await engine.attach(container);
+      await engine.start(container);
       // API 1.41 engines cannot size the terminal at create time; size it at once, as the docker CLI does.
-      if (plan.tty !== null) await container.resize({ h: plan.tty.rows, w: plan.tty.cols }).catch(() => {});
-      return wrapContainer(docker, container, stream, plan.tty !== null);
+      if (plan.tty !== null) await engine.resize(container, { h: plan.tty.rows, w: plan.tty.cols }).catch(() => {});
+      return wrapContainer(engine, container, stream, plan.tty !== null);
     } catch (error) {
-      await container.remove({ force: true }).catch(() => {});
+      await engine.remove(container).catch(() => {});
       throw fail(error, `starting the sandbox container for session ${plan.sessionId}`);
     }
   }
 
   async function listLeftovers(): Promise<Leftover[]> {
-    const docker = await connect();
-    const list = await docker.listContainers({ all: true, filters: { label: [LABEL_SESSION] } });
+    const list = await engine.listContainers([LABEL_SESSION]);
     return list.map((c) => ({
-      sessionId: c.Labels[LABEL_SESSION] ?? '',
-      owner: ownerFromLabel(c.Labels[LABEL_OWNER]),
+      sessionId: c.Labels?.[LABEL_SESSION] ?? '',
+      owner: ownerFromLabel(c.Labels?.[LABEL_OWNER]),
       busy: c.State === 'running',
       describe: `docker container ${c.Id.slice(0, 12)} (${c.State})`,
     }));
   }
 
   async function reap(sessionId: string): Promise<void> {
-    const docker = await connect();
-    const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_SESSION}=${sessionId}`] } });
-    await Promise.all(list.map((c) => removeQuietly(docker.getContainer(c.Id))));
+    const list = await engine.listContainers([`${LABEL_SESSION}=${sessionId}`]);
+    await Promise.all(list.map((c) => engine.remove(c.Id)));
   }
 
-  return { name: 'docker', probe, start, describeImage: async (image) => ensureImage(await connect(), image), listLeftovers, reap };
+  return { name: 'docker', probe, start, describeImage: (image) => ensureImage(image), listLeftovers, reap };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -105,20 +102,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function removeQuietly(container: Docker.Container): Promise<void> {
-  try {
-    await container.remove({ force: true, v: true });
-  } catch (error) {
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status !== 404 && status !== 409) throw error;
-  }
-}
-
-function wrapContainer(docker: Docker, container: Docker.Container, stream: Duplex, tty: boolean): SandboxProcess {
+function wrapContainer(engine: EngineClient, container: string, stream: Duplex, tty: boolean): SandboxProcess {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   if (tty) stream.pipe(stdout);
-  else docker.modem.demuxStream(stream, stdout, stderr);
+  else demuxStream(stream, stdout, stderr);
   const drained = new Promise<void>((resolve) => {
     const done = () => {
       stdout.end();
@@ -135,9 +123,9 @@ function wrapContainer(docker: Docker, container: Docker.Container, stream: Dupl
   let destroyed: Promise<void> | undefined;
 
   async function wait(): Promise<ExitStatus> {
-    const result = (await container.wait({ condition: 'not-running' })) as { StatusCode: number };
+    const result = await engine.wait(container);
     await drained;
-    const state = (await container.inspect().catch(() => undefined))?.State;
+    const state = (await engine.inspectContainer(container).catch(() => undefined))?.State;
     const code = result.StatusCode;
     return { code, signal: null, oomKilled: state?.OOMKilled === true };
   }
@@ -147,16 +135,16 @@ function wrapContainer(docker: Docker, container: Docker.Container, stream: Dupl
     stdout,
     stderr,
     resize: async (size) => {
-      await container.resize({ h: size.rows, w: size.cols }).catch(() => {});
+      await engine.resize(container, { h: size.rows, w: size.cols }).catch(() => {});
     },
     signal: async (signal) => {
-      await container.kill({ signal }).catch(() => {});
+      await engine.kill(container, signal).catch(() => {});
     },
     wait,
     destroy: () => {
       destroyed ??= (async () => {
         stream.destroy();
-        await removeQuietly(container);
+        await engine.remove(container);
       })();
       return destroyed;
     },

@@ -7,7 +7,7 @@ interface DockerishError {
   message?: string;
 }
 
-/** Maps a dockerode failure to one clear AirlockError. */
+/** Maps a failure of the Engine API (engine.ts, or dockerode for image builds) to one clear AirlockError. */
 export function dockerError(error: unknown, socketPath: string, doing: string): AirlockError {
   const e = (error ?? {}) as DockerishError;
   if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES' || e.code === 'ETIMEDOUT') {
