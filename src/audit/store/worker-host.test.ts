@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,21 @@ describe('SQLite store in its own thread', () => {
     expect(calls[3]?.[0]?.event).toEqual(contractEvent(3));
     expect(calls[4]?.[0]?.prevHash).toBe(calls[3]?.[0]?.hash);
     expect(await store.head()).toEqual({ seq: 50, hash: calls[49]?.[0]?.hash });
+  });
+
+  it('copies committed pages into the database file from its checkpointer thread, which starts a second after the store', async () => {
+    const file = spec().path;
+    await store.append(Array.from({ length: 200 }, (_, i) => contractEvent(i)));
+    const before = (await stat(file)).size;
+    // 200 events are far below the 1,000 WAL pages at which a commit would checkpoint itself.
+    const deadline = Date.now() + 10_000;
+    let after = before;
+    while (after === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await store.append([contractEvent(999)]);
+      after = (await stat(file)).size;
+    }
+    expect(after).toBeGreaterThan(before);
   });
 
   it('answers every other call of the interface, the same as the store in this thread', async () => {

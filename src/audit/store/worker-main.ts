@@ -73,14 +73,28 @@ function checkpointerThread(spec: WalCheckpointerSpec): void {
   );
 }
 
-/** Starts the checkpointer beside this store; stop() ends it (and never throws). */
+/**
+ * The checkpointer starts this long after the store opens, not with it: a thread costs
+ * about 80 ms of CPU to start, which a session would spend beside its own start-up on
+ * two cores, and a log needs no checkpointing before it has grown (SQLite's own, from the
+ * commit that takes the WAL past 1,000 pages, is there meanwhile).
+ */
+const CHECKPOINTER_DELAY_MS = 1000;
+
+/** Starts the checkpointer beside this store, after CHECKPOINTER_DELAY_MS; stop() ends it (and never throws). */
 function startCheckpointerThread(path: string): { stop: () => Promise<void> } {
-  const thread = new Worker(new URL(import.meta.url), { workerData: { walCheckpointer: path } satisfies WalCheckpointerSpec });
-  thread.on('error', () => undefined);
-  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  let thread: Worker | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const timer = setTimeout(() => {
+    const started = new Worker(new URL(import.meta.url), { workerData: { walCheckpointer: path } satisfies WalCheckpointerSpec });
+    started.on('error', () => undefined);
+    exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+    thread = started;
+  }, CHECKPOINTER_DELAY_MS);
   return {
     async stop() {
-      thread.postMessage('stop');
+      clearTimeout(timer);
+      thread?.postMessage('stop');
       await exited;
     },
   };
