@@ -20,6 +20,7 @@ export { AUDIT_EVENT_SCHEMA, ocsfClassOf, stampEvent } from './envelope.js';
 export type { AuditActor, AuditTool, EventContext, OcsfClass } from './envelope.js';
 export { openSqliteStore } from './store/sqlite-store.js';
 export { openSqliteStoreInWorker } from './store/worker-host.js';
+export type { AwaitSpec, PrestartedThread } from './store/worker-protocol.js';
 export type { WorkerStoreSpec } from './store/worker-protocol.js';
 export type { AuditQuery, AuditStore, StoreOptions } from './store/types.js';
 export { createAuditWriter } from './writer.js';

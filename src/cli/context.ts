@@ -2,10 +2,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
+import type { PrestartedThread } from '../audit/index.js';
 import type { Clock, Logger } from '../core/index.js';
 import { createStreamLogger, systemClock } from '../core/index.js';
 import type { DriverSet } from '../sandbox/index.js';
 import { createDrivers } from '../sandbox/index.js';
+import { prestartStoreThread } from './prestart.js';
 
 /** Everything a command needs, built once from the process (the composition root). */
 export interface CliContext {
@@ -21,6 +23,8 @@ export interface CliContext {
   drivers: DriverSet;
   /** Static helpers that run inside sandboxes (dist/native), and the scripts of airlock's own threads and processes. */
   helpers: { pty: string; bridge: string; auditWorker: string; relayHost: string };
+  /** The audit store thread started early for a session (run, exec), once; later calls get undefined. */
+  takeAuditThread(): PrestartedThread | undefined;
 }
 
 /** The org policy: AIRLOCK_HOME/policy.yaml (the built-in defaults when it is absent). */
@@ -38,13 +42,14 @@ export function dockerSocketFrom(env: NodeJS.ProcessEnv): string {
  * `cliDir` is where the entry point (dist/cli/main.js) lives: the bundle is code-split, so
  * only the entry knows its own place; helpers are found from there, never from a chunk.
  */
-export function createContext(proc: NodeJS.Process, cliDir: URL): CliContext {
+export function createContext(proc: NodeJS.Process, cliDir: URL, options: { prestartAuditThread?: boolean } = {}): CliContext {
   const env = proc.env;
   const home = env.AIRLOCK_HOME ?? join(homedir(), '.airlock');
   const ptyHelper = fileURLToPath(new URL('../native/airlock-pty', cliDir));
   const bridge = fileURLToPath(new URL('../native/airlock-bridge', cliDir));
   const auditWorker = fileURLToPath(new URL('./audit-store-worker.js', cliDir));
   const relayHost = fileURLToPath(new URL('./relay-host.js', cliDir));
+  let auditThread = options.prestartAuditThread === true ? prestartStoreThread(auditWorker) : undefined;
   return {
     env,
     cwd: proc.cwd(),
@@ -56,5 +61,10 @@ export function createContext(proc: NodeJS.Process, cliDir: URL): CliContext {
     clock: systemClock,
     drivers: createDrivers({ dockerSocket: dockerSocketFrom(env), bwrapPath: env.AIRLOCK_BWRAP ?? 'bwrap', ptyHelper }),
     helpers: { pty: ptyHelper, bridge, auditWorker, relayHost },
+    takeAuditThread() {
+      const thread = auditThread;
+      auditThread = undefined;
+      return thread;
+    },
   };
 }

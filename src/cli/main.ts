@@ -27,8 +27,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.help}\n`);
     return 0;
   }
+  // A session's audit thread starts now, while the command's modules load (cli/prestart.ts).
+  const ctx = createContext(process, new URL('./', import.meta.url), { prestartAuditThread: name === 'run' || name === 'exec' });
   const { run } = await command.load();
-  return run(createContext(process, new URL('./', import.meta.url)), args);
+  return run(ctx, args);
 }
 
 function report(error: AirlockError): void {

@@ -8,7 +8,7 @@ import type { PreparedEvent } from './batch.js';
 import { createTurnBatch } from './turn-batch.js';
 import type { AuditStore } from './types.js';
 import { packEvents, unpackLinks } from './worker-packing.js';
-import type { StoreCall, StoreMethod, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
+import type { OpenMessage, PrestartedThread, StoreCall, StoreMethod, StoreReply, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
 
 /**
  * The SQLite store, run in a worker thread of its own (worker-main.ts, built as
@@ -16,14 +16,20 @@ import type { StoreCall, StoreMethod, StoreReply, WorkerHello, WorkerStoreSpec }
  * Sessions use this: the proxy's event loop never waits for a commit. Group commit
  * happens in the worker, where appends arriving while a commit runs are batched.
  *
+ * `prestarted`: a thread started with AwaitSpec before the store was known (the CLI's
+ * prestartStoreThread), to use instead of a new one.
+ *
  * Returns at once: the thread starts (about 0.1 s) while the session does other start-up
  * work, and the first call waits for it. When the thread cannot start or the store cannot
  * be opened, that call and every later one reject with AirlockError 'AUDIT_UNAVAILABLE'
  * (with the store's own message); `ready` says the same up front. If the thread dies,
  * every call after fails the same way (fail closed or open as the session's policy says).
  */
-export function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: string): AuditStore & { ready: Promise<void> } {
-  const worker = new Worker(workerPath, { workerData: spec });
+export function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: string, prestarted?: PrestartedThread): AuditStore & { ready: Promise<void> } {
+  // A thread started early (airlock's CLI starts one while its modules load) is told the
+  // store now; one that has already failed is replaced by a new thread.
+  const worker = prestarted?.alive() === true ? prestarted.worker : new Worker(workerPath, { workerData: spec });
+  if (worker === prestarted?.worker) worker.postMessage({ open: spec } satisfies OpenMessage);
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: AirlockError | undefined;

@@ -16,7 +16,7 @@ import { openSqliteStore } from './sqlite-store.js';
 import type { SqliteAuditStore } from './sqlite-store.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import { packLinks, unpackEvents } from './worker-packing.js';
-import type { StoreCall, StoreReply, WalCheckpointerSpec, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
+import type { AwaitSpec, OpenMessage, StoreCall, StoreReply, WalCheckpointerSpec, WorkerHello, WorkerStoreSpec } from './worker-protocol.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
 if ((parentPort as unknown) === null) throw new Error('audit-store-worker runs as a worker thread');
@@ -122,6 +122,7 @@ function storeThread(spec: WorkerStoreSpec): void {
   );
 }
 
-const data = workerData as WorkerStoreSpec | WalCheckpointerSpec;
+const data = workerData as WorkerStoreSpec | WalCheckpointerSpec | AwaitSpec;
 if ('walCheckpointer' in data) checkpointerThread(data);
+else if ('awaitSpec' in data) port.once('message', (m: OpenMessage) => storeThread(m.open));
 else storeThread(data);
