@@ -132,13 +132,12 @@ async function proxyWithAudit(dir) {
   const { openBench } = await import('./proxy/setup.mjs');
   const { measureLatency } = await import('./proxy/sections.mjs');
   const load = { connections: 50, closedRequests: 20_000, openRequests: 10_000, ratePerS: 1000 };
-  const rounds = PROXY_ROUNDS;
-  if (rounds === 0) {
+  if (PROXY_ROUNDS === 0) {
     console.log('\nProxy with the audit store: skipped (BENCH_AUDIT_PROXY_ROUNDS=0)');
     return;
   }
   const runs = [];
-  for (let i = 0; i < 2 * rounds + 1; i++) {
+  for (let i = 0; i < 2 * PROXY_ROUNDS + 1; i++) {
     const mode = i % 2 === 0 ? 'memory' : 'sqlite';
     const bench = await openBench(mode === 'sqlite' ? { auditDb: join(dir, `proxy-audit-${i}.db`) } : {});
     try {

@@ -24,14 +24,11 @@ export function openSigner(ctx: CliContext): Promise<CheckpointSigner> {
 export async function openAuditStore(ctx: CliContext, policy: AuditPolicy, forSession = false): Promise<AuditStore> {
   const store = policy.store;
   const early = ctx.takeAuditThread();
-  if (store.kind === 'sqlite' && forSession) {
-    const path = store.path ?? join(ctx.home, 'audit', 'audit.db');
-    return openSqliteStoreInWorker({ path, keyPath: signingKeyPath(ctx), cadence: policy.checkpoint }, ctx.helpers.auditWorker, early);
-  }
   // A store without a thread of its own: the one started early is not needed.
-  void early?.worker.terminate();
+  if (store.kind !== 'sqlite' || !forSession) void early?.worker.terminate();
   if (store.kind === 'sqlite') {
     const path = store.path ?? join(ctx.home, 'audit', 'audit.db');
+    if (forSession) return openSqliteStoreInWorker({ path, keyPath: signingKeyPath(ctx), cadence: policy.checkpoint }, ctx.helpers.auditWorker, early);
     return openSqliteStore(path, { signer: await openSigner(ctx), cadence: policy.checkpoint, nowMs: () => ctx.clock.nowMs() });
   }
   const source = store.password;

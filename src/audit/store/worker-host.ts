@@ -28,8 +28,9 @@ import type { OpenMessage, PrestartedThread, StoreCall, StoreMethod, StoreReply,
 export function openSqliteStoreInWorker(spec: WorkerStoreSpec, workerPath: string, prestarted?: PrestartedThread): AuditStore & { ready: Promise<void> } {
   // A thread started early (airlock's CLI starts one while its modules load) is told the
   // store now; one that has already failed is replaced by a new thread.
-  const worker = prestarted?.alive() === true ? prestarted.worker : new Worker(workerPath, { workerData: spec });
-  if (worker === prestarted?.worker) worker.postMessage({ open: spec } satisfies OpenMessage);
+  const early = prestarted?.alive() === true ? prestarted.worker : undefined;
+  early?.postMessage({ open: spec } satisfies OpenMessage);
+  const worker = early ?? new Worker(workerPath, { workerData: spec });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: AirlockError | undefined;

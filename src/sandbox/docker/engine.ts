@@ -81,11 +81,12 @@ export function createEngineClient(options: { socketPath: string }): EngineClien
       req.end(body);
     });
 
-  const json = async <T>(schema: z.ZodType<T>, c: Call, ok: readonly number[] = []): Promise<{ status: number; value: T | undefined }> => {
+  /** The checked answer; undefined for a status in `ok` that is not 2xx. */
+  const json = async <T>(schema: z.ZodType<T>, c: Call, ok: readonly number[] = []): Promise<T | undefined> => {
     const res = await send(c, ok);
     const text = await readAll(res);
     const status = res.statusCode ?? 0;
-    if (status < 200 || status >= 300) return { status, value: undefined };
+    if (status < 200 || status >= 300) return undefined;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -94,7 +95,7 @@ export function createEngineClient(options: { socketPath: string }): EngineClien
     }
     const checked = schema.safeParse(parsed);
     if (!checked.success) throw failure(status, `an answer of another shape (${checked.error.issues[0]?.message ?? 'invalid'})`, `${c.method} ${c.path}`);
-    return { status, value: checked.data };
+    return checked.data;
   };
 
   const drained = async (c: Call, ok: readonly number[] = []): Promise<void> => {
@@ -104,16 +105,16 @@ export function createEngineClient(options: { socketPath: string }): EngineClien
   const id = (value: string) => encodeURIComponent(value);
 
   return {
-    version: async () => (await json(VersionSchema, { method: 'GET', path: '/version' })).value as EngineVersion,
-    inspectImage: async (ref) => (await json(ImageInspectSchema, { method: 'GET', path: `/images/${encodeURI(ref)}/json` }, [404])).value,
+    version: async () => (await json(VersionSchema, { method: 'GET', path: '/version' })) as EngineVersion,
+    inspectImage: (ref) => json(ImageInspectSchema, { method: 'GET', path: `/images/${encodeURI(ref)}/json` }, [404]),
     listContainers: async (labels) => {
       const query = { all: '1', filters: JSON.stringify({ label: [...labels] }) };
-      return (await json(z.array(ContainerSummarySchema), { method: 'GET', path: '/containers/json', query })).value ?? [];
+      return (await json(z.array(ContainerSummarySchema), { method: 'GET', path: '/containers/json', query })) ?? [];
     },
     createContainer: async (spec) => {
       const { name, ...body } = spec as ContainerCreateOptions & { name?: string };
       const created = await json(CreatedSchema, { method: 'POST', path: '/containers/create', ...(name === undefined ? {} : { query: { name } }), body });
-      return (created.value as { Id: string }).Id;
+      return (created as { Id: string }).Id;
     },
     attach: (container) =>
       new Promise((resolve, reject) => {
@@ -135,8 +136,8 @@ export function createEngineClient(options: { socketPath: string }): EngineClien
     start: (container) => drained({ method: 'POST', path: `/containers/${id(container)}/start` }, [304]),
     resize: (container, size) => drained({ method: 'POST', path: `/containers/${id(container)}/resize`, query: { h: String(size.h), w: String(size.w) } }),
     kill: (container, signal) => drained({ method: 'POST', path: `/containers/${id(container)}/kill`, query: { signal } }),
-    wait: async (container) => (await json(WaitSchema, { method: 'POST', path: `/containers/${id(container)}/wait`, query: { condition: 'not-running' } })).value as { StatusCode: number },
-    inspectContainer: async (container) => (await json(ContainerInspectSchema, { method: 'GET', path: `/containers/${id(container)}/json` })).value as ContainerInspect,
+    wait: async (container) => (await json(WaitSchema, { method: 'POST', path: `/containers/${id(container)}/wait`, query: { condition: 'not-running' } })) as { StatusCode: number },
+    inspectContainer: async (container) => (await json(ContainerInspectSchema, { method: 'GET', path: `/containers/${id(container)}/json` })) as ContainerInspect,
     remove: (container) => drained({ method: 'DELETE', path: `/containers/${id(container)}`, query: { force: '1', v: '1' } }, [404, 409]),
     export: (container) => send({ method: 'GET', path: `/containers/${id(container)}/export` }),
   };
